@@ -1,0 +1,11 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "SITE_NAME": settings.CLUSTERHUB_SITE_NAME,
+        "IS_DEMO": settings.CLUSTERHUB_DEMO,
+    }

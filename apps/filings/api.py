@@ -1,0 +1,5 @@
+"""API endpoints of this app, mounted under /api/ by clusterhub/api.py."""
+
+from ninja import Router
+
+router = Router(tags=["filings"])
