@@ -46,7 +46,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.RequestContextMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "apps.accounts.middleware.LoginRequiredMiddleware",
     "apps.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
