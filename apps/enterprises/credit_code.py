@@ -1,0 +1,87 @@
+"""统一社会信用代码 (unified social credit code, GB 32100-2015): normalise and validate.
+
+18 characters from the 31-symbol alphabet ``0-9 A-H J-N P-R T U W-Y`` (no I O S V Z).
+Positions 1–17 carry weights 1 3 9 27 19 26 16 17 20 29 25 13 8 24 10 30 28; the check value
+is ``31 - (Σ value × weight mod 31)`` with 31 written as 0, and the 18th character is the
+symbol of that value.
+
+Spreadsheets deliver codes with full-width characters, spaces and lower case, so every
+input is normalised first (full-width → half-width, whitespace removed, upper case) and
+then checked. Pure functions, no Django.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+VALUES = {ch: i for i, ch in enumerate(ALPHABET)}
+WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+LENGTH = 18
+
+
+def normalise(raw: object) -> str:
+    """Full-width to half-width (NFKC), drop every kind of whitespace, upper-case.
+
+    Numbers that a spreadsheet turned into floats (e.g. ``9.13e17``) cannot be recovered, so
+    anything that is not a string is only turned into text; validation then names the fault.
+    """
+    if raw is None:
+        return ""
+    text = raw if isinstance(raw, str) else str(raw)
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if not ch.isspace() and ch not in "\u200b\ufeff")
+    return text.upper()
+
+
+def check_char(first17: str) -> str:
+    """The 18th character for a 17-character body (raises ValueError on a bad symbol)."""
+    if len(first17) != LENGTH - 1:
+        raise ValueError("body must have 17 characters")
+    total = 0
+    for ch, w in zip(first17, WEIGHTS, strict=True):
+        if ch not in VALUES:
+            raise ValueError(f"invalid symbol {ch!r}")
+        total += VALUES[ch] * w
+    value = 31 - total % 31
+    return ALPHABET[0 if value == 31 else value]
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    """Result of validating one input: the normalised code and, if invalid, why (Chinese)."""
+
+    code: str
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def validate(raw: object) -> CodeCheck:
+    """Normalise then check length, charset and check character; the error says which failed."""
+    code = normalise(raw)
+    if not code:
+        return CodeCheck(code, "未填写")
+    if len(code) != LENGTH:
+        return CodeCheck(code, f"应为18位，实际为{len(code)}位")
+    bad = sorted({ch for ch in code if ch not in VALUES})
+    if bad:
+        shown = "、".join(bad)
+        return CodeCheck(code, f"含有不允许的字符（{shown}；不使用I、O、S、V、Z）")
+    expected = check_char(code[:17])
+    if code[17] != expected:
+        return CodeCheck(code, "校验位错误")
+    return CodeCheck(code)
+
+
+def is_valid(raw: object) -> bool:
+    return validate(raw).ok
+
+
+def complete(first17: str) -> str:
+    """17-character body → full valid code (for generating test and demo data)."""
+    body = normalise(first17)
+    return body + check_char(body)

@@ -1,0 +1,216 @@
+"""企业划型 by 《中小企业划型标准规定》（工信部联企业〔2011〕300号）.
+
+The standard's rule, per industry: a firm under the first threshold is 中小微型; 大型、中型和
+小型 must meet *every* lower bound of their row, otherwise the firm falls one step down
+(“否则下划一档”); a firm that is SME but meets neither the medium nor the small row is micro.
+Bounds are read as in the table of domain-notes §5: “X以上” includes X, “X以下” excludes X.
+
+Metrics: 从业人员 (staff, 人), 营业收入 (revenue, 万元), 资产总额 (assets, 万元).
+Pure functions, Decimal arithmetic, no Django. The table is the 2011 standard; a revised
+standard would be a second table selected by its year, never an edit of this one.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from decimal import Decimal
+
+STANDARD_NAME = "《中小企业划型标准规定》（工信部联企业〔2011〕300号）"
+
+
+class Metric(enum.StrEnum):
+    STAFF = "staff"
+    REVENUE = "revenue"
+    ASSETS = "assets"
+
+    @property
+    def label(self) -> str:
+        return {"staff": "从业人员", "revenue": "营业收入", "assets": "资产总额"}[self.value]
+
+    @property
+    def unit(self) -> str:
+        return "人" if self is Metric.STAFF else "万元"
+
+
+class SizeClass(enum.StrEnum):
+    LARGE = "large"
+    MEDIUM = "medium"
+    SMALL = "small"
+    MICRO = "micro"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return SIZE_LABELS[self]
+
+    @property
+    def is_sme(self) -> bool:
+        return self in (SizeClass.MEDIUM, SizeClass.SMALL, SizeClass.MICRO)
+
+
+SIZE_LABELS = {
+    SizeClass.LARGE: "大型",
+    SizeClass.MEDIUM: "中型",
+    SizeClass.SMALL: "小型",
+    SizeClass.MICRO: "微型",
+    SizeClass.UNKNOWN: "无法划型",
+}
+
+
+class Industry(enum.StrEnum):
+    """The 16 industry categories of the 2011 standard (划型行业)."""
+
+    AGRICULTURE = "agriculture"
+    INDUSTRY = "industry"
+    CONSTRUCTION = "construction"
+    WHOLESALE = "wholesale"
+    RETAIL = "retail"
+    TRANSPORT = "transport"
+    WAREHOUSING = "warehousing"
+    POSTAL = "postal"
+    ACCOMMODATION = "accommodation"
+    CATERING = "catering"
+    INFO_TRANSMISSION = "info_transmission"
+    SOFTWARE_IT = "software_it"
+    REAL_ESTATE = "real_estate"
+    PROPERTY_MANAGEMENT = "property_management"
+    LEASING_BUSINESS = "leasing_business"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return RULES[self].label
+
+
+Bounds = tuple[tuple[Metric, int], ...]
+
+
+@dataclass(frozen=True)
+class IndustryRule:
+    """One row of the standard. `sme` bounds are alternatives (SME if any metric is below its
+    bound); `medium` and `small` bounds must all be met (value ≥ bound)."""
+
+    label: str
+    sme: Bounds
+    medium: Bounds
+    small: Bounds
+
+    @property
+    def metrics(self) -> tuple[Metric, ...]:
+        seen: dict[Metric, None] = {}
+        for m, _ in (*self.sme, *self.medium, *self.small):
+            seen[m] = None
+        return tuple(seen)
+
+
+S, R, A = Metric.STAFF, Metric.REVENUE, Metric.ASSETS
+
+RULES: dict[Industry, IndustryRule] = {
+    Industry.AGRICULTURE: IndustryRule("农、林、牧、渔业", ((R, 20000),), ((R, 500),), ((R, 50),)),
+    Industry.INDUSTRY: IndustryRule("工业", ((S, 1000), (R, 40000)), ((S, 300), (R, 2000)), ((S, 20), (R, 300))),
+    Industry.CONSTRUCTION: IndustryRule(
+        "建筑业", ((R, 80000), (A, 80000)), ((R, 6000), (A, 5000)), ((R, 300), (A, 300))
+    ),
+    Industry.WHOLESALE: IndustryRule("批发业", ((S, 200), (R, 40000)), ((S, 20), (R, 5000)), ((S, 5), (R, 1000))),
+    Industry.RETAIL: IndustryRule("零售业", ((S, 300), (R, 20000)), ((S, 50), (R, 500)), ((S, 10), (R, 100))),
+    Industry.TRANSPORT: IndustryRule("交通运输业", ((S, 1000), (R, 30000)), ((S, 300), (R, 3000)), ((S, 20), (R, 200))),
+    Industry.WAREHOUSING: IndustryRule("仓储业", ((S, 200), (R, 30000)), ((S, 100), (R, 1000)), ((S, 20), (R, 100))),
+    Industry.POSTAL: IndustryRule("邮政业", ((S, 1000), (R, 30000)), ((S, 300), (R, 2000)), ((S, 20), (R, 100))),
+    Industry.ACCOMMODATION: IndustryRule("住宿业", ((S, 300), (R, 10000)), ((S, 100), (R, 2000)), ((S, 10), (R, 100))),
+    Industry.CATERING: IndustryRule("餐饮业", ((S, 300), (R, 10000)), ((S, 100), (R, 2000)), ((S, 10), (R, 100))),
+    Industry.INFO_TRANSMISSION: IndustryRule(
+        "信息传输业", ((S, 2000), (R, 100000)), ((S, 100), (R, 1000)), ((S, 10), (R, 100))
+    ),
+    Industry.SOFTWARE_IT: IndustryRule(
+        "软件和信息技术服务业", ((S, 300), (R, 10000)), ((S, 100), (R, 1000)), ((S, 10), (R, 50))
+    ),
+    Industry.REAL_ESTATE: IndustryRule(
+        "房地产开发经营", ((R, 200000), (A, 10000)), ((R, 1000), (A, 5000)), ((R, 100), (A, 2000))
+    ),
+    Industry.PROPERTY_MANAGEMENT: IndustryRule(
+        "物业管理", ((S, 1000), (R, 5000)), ((S, 300), (R, 1000)), ((S, 100), (R, 500))
+    ),
+    Industry.LEASING_BUSINESS: IndustryRule(
+        "租赁和商务服务业", ((S, 300), (A, 120000)), ((S, 100), (A, 8000)), ((S, 10), (A, 100))
+    ),
+    Industry.OTHER: IndustryRule("其他未列明行业", ((S, 300),), ((S, 100),), ((S, 10),)),
+}
+
+INDUSTRY_BY_LABEL: dict[str, Industry] = {rule.label: ind for ind, rule in RULES.items()}
+
+
+@dataclass(frozen=True)
+class SizeResult:
+    """划型结果: the class and a Chinese reason that cites the thresholds used."""
+
+    size: SizeClass
+    reason: str
+
+    @property
+    def is_sme(self) -> bool:
+        return self.size.is_sme
+
+
+def _fmt(value: Decimal | int) -> str:
+    d = Decimal(value)
+    text = format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
+    return text
+
+
+def _describe(values: dict[Metric, Decimal], metrics: tuple[Metric, ...]) -> str:
+    return "，".join(f"{m.label}{_fmt(values[m])}{m.unit}" for m in metrics)
+
+
+def _bounds_text(bounds: Bounds, joiner: str, op: str) -> str:
+    return joiner.join(f"{m.label}{op}{b}{m.unit}" for m, b in bounds)
+
+
+def _meets(values: dict[Metric, Decimal], bounds: Bounds) -> bool:
+    return all(values[m] >= b for m, b in bounds)
+
+
+def classify(
+    industry: Industry | str,
+    *,
+    staff: int | Decimal | None,
+    revenue: Decimal | int | None,
+    assets: Decimal | int | None,
+) -> SizeResult:
+    """Size class for one firm-year, with a reason naming the bounds of its industry."""
+    try:
+        ind = Industry(industry)
+    except ValueError:
+        return SizeResult(SizeClass.UNKNOWN, "未填写或无法识别划型行业，无法划型。")
+    rule = RULES[ind]
+    given: dict[Metric, Decimal | int | None] = {S: staff, R: revenue, A: assets}
+    missing = [m for m in rule.metrics if given[m] is None]
+    if missing:
+        used = "、".join(m.label for m in rule.metrics)
+        names = "、".join(m.label for m in missing)
+        return SizeResult(SizeClass.UNKNOWN, f"{rule.label}按{used}划型，缺少{names}数据，无法划型。")
+    values: dict[Metric, Decimal] = {m: Decimal(v) for m, v in given.items() if v is not None}
+    negative = [m for m in rule.metrics if values[m] < 0]
+    if negative:
+        return SizeResult(SizeClass.UNKNOWN, f"{'、'.join(m.label for m in negative)}为负数，无法划型。")
+    head = f"按{STANDARD_NAME}，{rule.label}：{_describe(values, rule.metrics)}。"
+    sme_text = _bounds_text(rule.sme, "或", "低于")
+    if not any(values[m] < b for m, b in rule.sme):
+        return SizeResult(SizeClass.LARGE, f"{head}不满足中小微型企业标准（{sme_text}），为大型企业。")
+    medium_text = _bounds_text(rule.medium, "且", "≥")
+    small_text = _bounds_text(rule.small, "且", "≥")
+    if _meets(values, rule.medium):
+        return SizeResult(SizeClass.MEDIUM, f"{head}属中小微型（{sme_text}），且{medium_text}，为中型企业。")
+    partly_medium = len(rule.medium) > 1 and any(values[m] >= b for m, b in rule.medium)
+    if _meets(values, rule.small):
+        fall = "未同时达到中型标准（须" + medium_text + "），下划一档；" if partly_medium else ""
+        return SizeResult(SizeClass.SMALL, f"{head}属中小微型，{fall}满足{small_text}，为小型企业。")
+    partly_small = len(rule.small) > 1 and any(values[m] >= b for m, b in rule.small)
+    micro_text = _bounds_text(rule.small, "或", "低于")
+    if partly_small or partly_medium:
+        return SizeResult(
+            SizeClass.MICRO,
+            f"{head}属中小微型，未同时达到中型（{medium_text}）或小型（{small_text}）标准，"
+            f"下划一档为微型企业（{micro_text}）。",
+        )
+    return SizeResult(SizeClass.MICRO, f"{head}属中小微型，{micro_text}，为微型企业。")
