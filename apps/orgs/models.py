@@ -216,3 +216,6 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "content_type", "object_id", "purpose"], name="uniq_assignment")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.content_type.model} #{self.object_id} · {self.purpose}"

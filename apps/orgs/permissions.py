@@ -24,6 +24,15 @@ def _is_jurisdiction_admin(user: Any) -> bool:
     )
 
 
+def can_administer(user: Any) -> Decision:
+    """Open the jurisdiction admin pages (组织与用户管理) at all."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True, ""
+    if not _is_jurisdiction_admin(user):
+        return False, "只有市/省主管部门管理员可以管理本辖区的组织机构和用户。"
+    return True, ""
+
+
 def can_create_organisation(user: Any, parent: Organisation | None, kind: str) -> Decision:
     if user.is_superuser:
         return True, ""

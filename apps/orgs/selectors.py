@@ -109,3 +109,24 @@ def users_visible_to(user: Any) -> models.QuerySet[User]:
 
 def districts_visible_to(user: Any) -> models.QuerySet[Organisation]:
     return organisations_visible_to(user).filter(kind=OrgKind.DISTRICT)
+
+
+def organisations_administered_by(user: Any) -> models.QuerySet[Organisation]:
+    """What the jurisdiction admin pages show: the admin's own subtree; nothing for anyone else.
+
+    The admin's own organisation is listed (to add children and users under it) but editing it
+    is refused by permissions.can_manage_organisation.
+    """
+    from .permissions import can_administer
+
+    if not can_administer(user)[0]:
+        return Organisation.objects.none()
+    return organisations_visible_to(user)
+
+
+def users_administered_by(user: Any) -> models.QuerySet[User]:
+    from .permissions import can_administer
+
+    if not can_administer(user)[0]:
+        return User.objects.none()
+    return users_visible_to(user)

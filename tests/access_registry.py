@@ -1,0 +1,135 @@
+"""Who may open which URL: the registry read by tests/views/test_access_matrix.py.
+
+Every URL name of the project (pages and /api/) must have exactly one entry in REGISTRY; a new
+view without an entry fails the access-matrix test. To add yours, append one line per URL name:
+
+    REGISTRY["filings:detail"] = Access(
+        allowed=AUTHORITIES | {"operator"},          # roles that get `ok` on the in-scope object
+        inside=lambda w: {"pk": w.filing_pudong.pk},  # an object of the Pudong cluster (in scope)
+        outside=lambda w: {"pk": w.filing_xihu.pk},   # an object in Zhejiang (out of scope) → 404
+    )
+
+The matrix runs every URL × every role of the `world` fixture (tests/conftest.py):
+operator, district, city_staff, city_admin, ministry, expert, evaluator, nobody, anonymous.
+
+Expectations:
+- anonymous: pages → redirect to the login page; /api/ → 401 (unless `public=True`).
+- a role in `allowed` → a status in `ok` (default 200) with the `inside` object;
+- a role in `forbidden` → 403 (it can see the object or section but may not use this page);
+- any other role → 404 (the object is outside its scope, or the page does not exist for it);
+- the `outside` object (another province) → 404 for every role except `outside_visible`
+  (the ministry sees every province).
+
+`inside` objects are those of the Pudong district of Shanghai (cluster_pudong, op_pudong, …),
+which the operator, the Pudong district, the city and the ministry all see. `setup(world)` may
+prepare extra data first (e.g. an Assignment so the expert sees the object); `data(world)`
+gives the POST body when `method="post"` (it should be invalid or harmless — the matrix checks
+access, not behaviour).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+
+from apps.orgs.models import Assignment
+
+ROLES = ("operator", "district", "city_staff", "city_admin", "ministry", "expert", "evaluator", "nobody")
+EVERYONE = frozenset(ROLES)
+AUTHORITIES = frozenset({"district", "city_staff", "city_admin", "ministry"})
+CITY = frozenset({"city_staff", "city_admin"})
+ADMINS = frozenset({"city_admin"})  # jurisdiction admins among the world's users
+NO_ONE: frozenset[str] = frozenset()
+
+Kwargs = Callable[[Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Access:
+    allowed: frozenset[str]
+    inside: Kwargs | None = None
+    outside: Kwargs | None = None
+    forbidden: frozenset[str] = NO_ONE
+    method: str = "get"
+    ok: frozenset[int] = frozenset({200})
+    public: bool = False
+    outside_visible: frozenset[str] = frozenset({"ministry"})
+    setup: Callable[[Any], None] | None = None
+    data: Callable[[Any], dict[str, Any]] | None = None
+    notes: str = field(default="", compare=False)
+
+
+def assign_to_expert_and_evaluator(obj_getter: Callable[[Any], Any]) -> Callable[[Any], None]:
+    """A `setup` that assigns the object to the world's expert and evaluator."""
+
+    def setup(w: Any) -> None:
+        obj = obj_getter(w)
+        ct = ContentType.objects.get_for_model(obj)
+        for user in (w.expert, w.evaluator):
+            Assignment.objects.create(user=user, content_type=ct, object_id=obj.pk)
+
+    return setup
+
+
+# URL names skipped by the matrix: Django's own admin (/sysadmin/, staff-only, checked by
+# Django) and the API documentation (checked in test_access_matrix.py on its own).
+SKIPPED_PREFIXES = ("sysadmin/",)  # routes
+SKIPPED_NAMES = frozenset({"api:openapi-json", "api:openapi-view", "api:api-root"})
+
+
+REGISTRY: dict[str, Access] = {}
+
+# ---- core, accounts -------------------------------------------------------------------------
+REGISTRY["core:home"] = Access(allowed=EVERYONE)
+REGISTRY["accounts:login"] = Access(allowed=EVERYONE, public=True, ok=frozenset({200, 302}))
+REGISTRY["accounts:logout"] = Access(allowed=EVERYONE, method="post", ok=frozenset({302}))
+REGISTRY["accounts:password_change"] = Access(allowed=EVERYONE)
+
+# ---- clusters --------------------------------------------------------------------------------
+_cluster_in: Kwargs = lambda w: {"pk": w.cluster_pudong.pk}  # noqa: E731
+_cluster_out: Kwargs = lambda w: {"pk": w.cluster_xihu.pk}  # noqa: E731
+REGISTRY["clusters:list"] = Access(allowed=EVERYONE)
+REGISTRY["clusters:detail"] = Access(
+    allowed=AUTHORITIES | {"operator", "expert", "evaluator"},
+    inside=_cluster_in,
+    outside=_cluster_out,
+    setup=assign_to_expert_and_evaluator(lambda w: w.cluster_pudong),
+)
+
+# ---- orgs ------------------------------------------------------------------------------------
+# Jurisdiction admin pages: only admins; the section refuses others with 403 and every object
+# page answers 404 to them (nothing of the tree is administered by them).
+_org_in: Kwargs = lambda w: {"pk": w.op_pudong.pk}  # noqa: E731
+_org_out: Kwargs = lambda w: {"pk": w.op_xihu.pk}  # noqa: E731
+_user_in: Kwargs = lambda w: {"pk": w.operator.pk}  # noqa: E731
+_user_out: Kwargs = lambda w: {"pk": w.province_zj_admin.pk}  # noqa: E731
+REGISTRY["orgs:list"] = Access(allowed=ADMINS, forbidden=EVERYONE - ADMINS)
+REGISTRY["orgs:users"] = Access(allowed=ADMINS, forbidden=EVERYONE - ADMINS)
+REGISTRY["orgs:create"] = Access(
+    allowed=ADMINS,
+    inside=lambda w: {"parent_pk": w.pudong.pk},
+    outside=lambda w: {"parent_pk": w.xihu.pk},
+    outside_visible=NO_ONE,
+)
+REGISTRY["orgs:user_create"] = Access(
+    allowed=ADMINS,
+    inside=lambda w: {"org_pk": w.op_pudong.pk},
+    outside=lambda w: {"org_pk": w.op_xihu.pk},
+    outside_visible=NO_ONE,
+)
+for _name in ("orgs:detail", "orgs:edit", "orgs:status"):
+    REGISTRY[_name] = Access(allowed=ADMINS, inside=_org_in, outside=_org_out, outside_visible=NO_ONE)
+for _name in ("orgs:user_detail", "orgs:user_roles", "orgs:user_status", "orgs:user_reset"):
+    REGISTRY[_name] = Access(allowed=ADMINS, inside=_user_in, outside=_user_out, outside_visible=NO_ONE)
+
+# ---- API -------------------------------------------------------------------------------------
+REGISTRY["api:me"] = Access(allowed=EVERYONE)
+REGISTRY["api:list_clusters"] = Access(allowed=EVERYONE)
+REGISTRY["api:get_cluster"] = Access(
+    allowed=AUTHORITIES | {"operator"},
+    inside=lambda w: {"cluster_id": w.cluster_pudong.pk},
+    outside=lambda w: {"cluster_id": w.cluster_xihu.pk},
+)
