@@ -34,7 +34,7 @@ class Filing(models.Model):
 
     cluster = models.ForeignKey(Cluster, verbose_name="集群", on_delete=models.PROTECT, related_name="filings")
     template_code = models.CharField("表单模板", max_length=60, db_index=True)
-    template_version = models.PositiveIntegerField("模板版本")
+    template_version = models.CharField("模板版本", max_length=20)
     template_title = models.CharField("表单名称", max_length=200, blank=True)
     reporting_year = models.PositiveSmallIntegerField("填报年度")
     campaign_ref = models.CharField(
