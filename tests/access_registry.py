@@ -74,6 +74,18 @@ def assign_to_expert_and_evaluator(obj_getter: Callable[[Any], Any]) -> Callable
     return setup
 
 
+def _recognition(cluster: Any) -> Any:
+    from tests.factories_clusters import RecognitionFactory
+
+    return RecognitionFactory(cluster=cluster)
+
+
+def _major_change(cluster: Any, reporter: Any) -> Any:
+    from tests.factories_clusters import MajorChangeFactory
+
+    return MajorChangeFactory(cluster=cluster, reported_by=reporter)
+
+
 # URL names skipped by the matrix: Django's own admin (/sysadmin/, staff-only, checked by
 # Django) and the API documentation (checked in test_access_matrix.py on its own).
 SKIPPED_PREFIXES = ("sysadmin/",)  # routes
@@ -92,6 +104,27 @@ REGISTRY["accounts:password_change"] = Access(allowed=EVERYONE)
 _cluster_in: Kwargs = lambda w: {"pk": w.cluster_pudong.pk}  # noqa: E731
 _cluster_out: Kwargs = lambda w: {"pk": w.cluster_xihu.pk}  # noqa: E731
 REGISTRY["clusters:list"] = Access(allowed=EVERYONE)
+REGISTRY["clusters:create"] = Access(allowed=CITY, forbidden=EVERYONE - CITY)
+# The district, the operator and the ministry see the cluster but may not edit the registry.
+REGISTRY["clusters:edit"] = Access(
+    allowed=CITY, forbidden=frozenset({"district", "operator", "ministry"}), inside=_cluster_in, outside=_cluster_out
+)
+REGISTRY["clusters:recognition_add"] = REGISTRY["clusters:edit"]
+REGISTRY["clusters:recognition_status"] = Access(
+    allowed=CITY,
+    forbidden=frozenset({"district", "operator", "ministry"}),
+    inside=lambda w: {"pk": _recognition(w.cluster_pudong).pk},
+    outside=lambda w: {"pk": _recognition(w.cluster_xihu).pk},
+)
+REGISTRY["clusters:major_change_report"] = Access(
+    allowed=frozenset({"operator"}), forbidden=AUTHORITIES, inside=_cluster_in, outside=_cluster_out
+)
+REGISTRY["clusters:major_change_decide"] = Access(
+    allowed=frozenset({"district"}),
+    forbidden=frozenset({"operator", "city_staff", "city_admin", "ministry"}),
+    inside=lambda w: {"pk": _major_change(w.cluster_pudong, w.operator).pk},
+    outside=lambda w: {"pk": _major_change(w.cluster_xihu, w.operator).pk},
+)
 REGISTRY["clusters:detail"] = Access(
     allowed=AUTHORITIES | {"operator", "expert", "evaluator"},
     inside=_cluster_in,

@@ -13,18 +13,29 @@ from apps.core.models import AuditEvent
 register = template.Library()
 
 # Keys recorded by services that are not model fields.
-EXTRA_LABELS = {"roles": "角色", "status_reason": "原因"}
+EXTRA_LABELS = {"roles": "角色", "cluster_status": "集群状态"}
+EXTRA_CHOICES = {"cluster_status": ("clusters.cluster", "status")}
+
+
+def _field(object_type: str, key: str) -> Any:
+    model_label, name = EXTRA_CHOICES.get(key, (object_type, key))
+    try:
+        return apps.get_model(model_label)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
 
 
 def _label(object_type: str, key: str) -> str:
     if key in EXTRA_LABELS:
         return EXTRA_LABELS[key]
-    try:
-        model = apps.get_model(object_type)
-        field = model._meta.get_field(key)
-        return str(getattr(field, "verbose_name", key))
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return key
+    field = _field(object_type, key)
+    return str(getattr(field, "verbose_name", key)) if field is not None else key
+
+
+def _choice(object_type: str, key: str, value: Any) -> Any:
+    field = _field(object_type, key)
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    return choices.get(value, value) if isinstance(value, str) else value
 
 
 def _show(value: Any) -> str:
@@ -45,5 +56,6 @@ def change_rows(event: AuditEvent) -> list[tuple[str, str, str]]:
     rows = []
     for key, pair in (event.changes or {}).items():
         if isinstance(pair, list | tuple) and len(pair) == 2:
-            rows.append((_label(event.object_type, key), _show(pair[0]), _show(pair[1])))
+            t = event.object_type
+            rows.append((_label(t, key), _show(_choice(t, key, pair[0])), _show(_choice(t, key, pair[1]))))
     return rows
