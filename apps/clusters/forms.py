@@ -17,6 +17,16 @@ SELECT = {"class": "form-select"}
 AREA = {"class": "form-control", "rows": 3}
 
 
+class DistrictChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.region_name}）"
+
+
+class OperatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.parent}）"
+
+
 class ClusterForm(forms.Form):
     name = forms.CharField(
         label="集群名称",
@@ -28,7 +38,7 @@ class ClusterForm(forms.Form):
     district = forms.ModelChoiceField(
         label="所属区县", queryset=Organisation.objects.none(), widget=forms.Select(SELECT)
     )
-    operator = forms.ModelChoiceField(
+    operator = OperatorChoiceField(
         label="集群运营管理机构",
         queryset=Organisation.objects.none(),
         widget=forms.Select(SELECT),
@@ -58,11 +68,9 @@ class ClusterForm(forms.Form):
         assert isinstance(district_field, forms.ModelChoiceField)
         assert isinstance(operator_field, forms.ModelChoiceField)
         district_field.queryset = districts.filter(is_active=True)
-        district_field.label_from_instance = lambda o: f"{o.name}（{o.region_name}）"  # type: ignore[method-assign]
         operator_field.queryset = Organisation.objects.filter(
             kind=OrgKind.OPERATOR, is_active=True, parent__in=districts
         ).select_related("parent")
-        operator_field.label_from_instance = lambda o: f"{o.name}（{o.parent}）"  # type: ignore[method-assign]
 
 
 class RecognitionForm(forms.Form):
