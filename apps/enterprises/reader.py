@@ -1,0 +1,286 @@
+"""Reading an uploaded spreadsheet safely (xlsx, xls, csv) into rows of raw cell values.
+
+Before any parser touches the bytes: the file must not be empty, must really be the format
+its name says (an .xlsx is a zip with a workbook, an .xls an OLE2 compound file), an .xlsx's
+declared uncompressed sizes must stay under a limit (zip bombs) and its data sheet is streamed
+once, bounded, to find formula cells (calamine returns their cached values without saying
+so). Rows are then read with python-calamine; runs of empty rows end the sheet, so a million
+formatted empty rows cost nothing. Every refusal is a `ReadError` with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree import ElementTree
+
+import python_calamine
+from django.conf import settings
+
+from .columns import HEADER_INDEX, IGNORED_HEADERS, normalise_header
+
+ACCEPTED_EXTENSIONS = (".xlsx", ".xls", ".csv")
+SHEET_NAME = "企业清单"
+HEADER_SCAN_ROWS = 30
+MAX_BLANK_RUN = 1000
+
+
+def max_uncompressed_bytes() -> int:
+    return int(getattr(settings, "ENTERPRISE_IMPORT_MAX_UNCOMPRESSED_BYTES", 400 * 1024 * 1024))
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "ENTERPRISE_IMPORT_MAX_UPLOAD_BYTES", 60 * 1024 * 1024))
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "ENTERPRISE_IMPORT_MAX_ROWS", 200_000))
+
+
+class ReadError(ValueError):
+    """The file cannot be read at all; nothing was imported."""
+
+
+def col_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+@dataclass
+class RawSheet:
+    """The data sheet: header row found, its columns mapped, and the data rows (1-based numbers)."""
+
+    sheet_name: str
+    header_row: int  # 1-based row number of the header
+    columns: dict[int, str]  # column index → column key
+    headers: dict[int, str]  # column index → header text as written
+    unknown_headers: list[str]
+    rows: list[tuple[int, list[Any]]]  # (1-based row number, cells)
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (1-based row, col index)
+    truncated: bool = False
+
+
+def check_file(data: bytes, name: str) -> str:
+    """Kind of the file (“xlsx”/“xls”/“csv”) after the safety checks; raises ReadError."""
+    lower = name.lower()
+    ext = next((e for e in ACCEPTED_EXTENSIONS if lower.endswith(e)), "")
+    if not ext:
+        raise ReadError("只能导入 .xlsx、.xls 或 .csv 文件。")
+    if not data:
+        raise ReadError("文件为空（0 字节），请重新选择文件。")
+    if len(data) > max_upload_bytes():
+        raise ReadError(f"文件超过 {max_upload_bytes() // (1024 * 1024)} MB，请拆分后分批导入。")
+    if ext == ".xlsx":
+        if not data.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(data)):
+            raise ReadError(
+                "文件扩展名为 .xlsx，但内容不是 Excel 工作簿（可能是改了扩展名的其他文件），"
+                "请用 Excel 另存为 .xlsx 后再导入。"
+            )
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+                if "xl/workbook.xml" not in names:
+                    raise ReadError("文件是压缩包，但不是 Excel 工作簿，请用 Excel 另存为 .xlsx 后再导入。")
+                total = sum(i.file_size for i in zf.infolist())
+        except zipfile.BadZipFile:
+            raise ReadError("Excel 文件已损坏，无法读取。") from None
+        limit = max_uncompressed_bytes()
+        if total > limit:
+            raise ReadError(
+                f"文件解压后达 {total // (1024 * 1024)} MB，超过 {limit // (1024 * 1024)} MB 的上限，"
+                "可能含大量空白格式或为异常文件，已拒绝。请只保留企业清单数据后重新保存。"
+            )
+        return "xlsx"
+    if ext == ".xls":
+        if not data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+            raise ReadError("文件扩展名为 .xls，但内容不是 Excel 97-2003 工作簿，请用 Excel 另存为 .xlsx 后再导入。")
+        return "xls"
+    if b"\x00" in data[:4096] or data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ReadError("文件扩展名为 .csv，但内容不是文本表格，请另存为 CSV（逗号分隔）后再导入。")
+    return "csv"
+
+
+def _decode_csv(data: bytes) -> str:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("CSV 文件编码无法识别，请另存为 UTF-8 编码的 CSV 后再导入。")
+
+
+_SHEET_RE = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]+)(\d+)\"[^>]*?(?<!/)>\s*<(?:\w+:)?f\b")
+
+
+def _sheet_xml_path(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """Path of the named sheet's XML inside the workbook (via workbook.xml and its rels)."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))  # noqa: S314 - size checked, zip-local
+    rid = None
+    for sheet in wb.iterfind("m:sheets/m:sheet", ns):
+        if sheet.get("name") == sheet_name:
+            rid = sheet.get(rel_ns)
+            break
+    if rid is None or "xl/_rels/workbook.xml.rels" not in zf.namelist():
+        return None
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+    for rel in rels:
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
+
+
+def find_formulas(data: bytes, sheet_name: str) -> set[tuple[int, int]]:
+    """(row, col) of formula cells in the sheet, streaming its XML with a hard byte cap.
+
+    Reading through zipfile also verifies the declared size and CRC: a forged header fails here.
+    """
+    found: set[tuple[int, int]] = set()
+    limit = max_uncompressed_bytes()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            path = _sheet_xml_path(zf, sheet_name)
+            if path is None or path not in zf.namelist():
+                return found
+            read = 0
+            tail = b""
+            with zf.open(path) as fh:
+                while True:
+                    chunk = fh.read(1 << 20)
+                    if not chunk:
+                        break
+                    read += len(chunk)
+                    if read > limit:
+                        raise ReadError("文件解压后超过上限，已拒绝。")
+                    buf = tail + chunk
+                    cut = buf.rfind(b"<", max(0, len(buf) - 400))
+                    head, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
+                    if b"<f" in head or b":f" in head:
+                        for m in _SHEET_RE.finditer(head):
+                            found.add((int(m.group(2)), _col_index(m.group(1).decode())))
+                    if len(tail) > 4096:  # no tag start near the end: keep scanning bounded
+                        tail = tail[-400:]
+                for m in _SHEET_RE.finditer(tail):
+                    found.add((int(m.group(2)), _col_index(m.group(1).decode())))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ElementTree.ParseError):
+        raise ReadError("Excel 文件已损坏或声明的大小与实际内容不符，已拒绝。") from None
+    return found
+
+
+def _iter_rows(data: bytes, kind: str) -> tuple[str, Iterator[list[Any]]]:
+    if kind == "csv":
+        text = _decode_csv(data)
+        return "CSV", (list(r) for r in csv.reader(io.StringIO(text)))
+    try:
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = wb.sheet_names
+        if not names:
+            raise ReadError("工作簿中没有工作表。")
+        name = SHEET_NAME if SHEET_NAME in names else names[0]
+        sheet = wb.get_sheet_by_name(name)
+        return name, iter(sheet.iter_rows())
+    except ReadError:
+        raise
+    except Exception:  # calamine raises several error types for damaged files
+        raise ReadError("Excel 文件无法读取（文件损坏、加密或不是工作簿）。") from None
+
+
+def detect_header(rows: list[list[Any]]) -> tuple[int, dict[int, str], dict[int, str], list[str]] | None:
+    """Index (0-based) of the header row among the first rows, with its column mapping.
+
+    The header is the row matching the most known headers (synonyms included), at least 3 and
+    including the credit code; title rows and merged cells above it are skipped.
+    """
+    best: tuple[int, dict[int, str], dict[int, str], list[str]] | None = None
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        mapping: dict[int, str] = {}
+        headers: dict[int, str] = {}
+        unknown: list[str] = []
+        for j, cell in enumerate(row):
+            key = HEADER_INDEX.get(normalise_header(cell)) if isinstance(cell, str) else None
+            if key and key not in mapping.values():
+                mapping[j] = key
+                headers[j] = str(cell).strip()
+            elif isinstance(cell, str) and cell.strip() and normalise_header(cell) not in IGNORED_HEADERS:
+                unknown.append(cell.strip())
+        if len(mapping) >= 3 and (best is None or len(mapping) > len(best[1])):
+            best = (i, mapping, headers, unknown)
+    return best
+
+
+def _blank_row(row: list[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
+
+
+def read_sheet(data: bytes, name: str) -> RawSheet:
+    """Safety checks, then the data sheet's header and rows (bounded)."""
+    kind = check_file(data, name)
+    sheet_name, it = _iter_rows(data, kind)
+    head: list[list[Any]] = []
+    try:
+        for row in it:
+            head.append(row)
+            if len(head) >= HEADER_SCAN_ROWS:
+                break
+    except Exception:
+        raise ReadError("文件内容无法读取。") from None
+    found = detect_header(head)
+    if found is None:
+        raise ReadError(
+            "没有找到表头行：前 30 行中没有一行包含“统一社会信用代码”“企业名称”等列名。请使用下载的模板，或检查列名。"
+        )
+    header_idx, columns, headers, unknown = found
+    rows: list[tuple[int, list[Any]]] = []
+    blank_run = 0
+    truncated = False
+    limit = max_rows()
+
+    def take(rownum: int, row: list[Any]) -> bool:
+        nonlocal blank_run, truncated
+        if _blank_row(row):
+            blank_run += 1
+            return blank_run < MAX_BLANK_RUN
+        blank_run = 0
+        if len(rows) >= limit:
+            truncated = True
+            return False
+        rows.append((rownum, row))
+        return True
+
+    go = True
+    for i, row in enumerate(head[header_idx + 1 :], start=header_idx + 2):
+        if not take(i, row):
+            go = False
+            break
+    if go:
+        rownum = len(head)
+        try:
+            for row in it:
+                rownum += 1
+                if not take(rownum, row):
+                    break
+        except Exception:
+            raise ReadError("文件内容无法完整读取（文件可能已损坏）。") from None
+    if truncated:
+        raise ReadError(f"数据超过 {limit} 行的上限，请拆分后分批导入。")
+    formulas = find_formulas(data, sheet_name) if kind == "xlsx" else set()
+    return RawSheet(sheet_name, header_idx + 1, columns, headers, unknown, rows, formulas)

@@ -1,0 +1,17 @@
+"""Background jobs (django-tasks) for large enterprise-list imports; the page polls progress."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def enterprise_import_preview_task(batch_id: int) -> None:
+    services.run_preview(batch_id)
+
+
+@task()
+def enterprise_import_commit_task(batch_id: int, actor_id: int | None) -> None:
+    services.run_commit(batch_id, actor_id)
