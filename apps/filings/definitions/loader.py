@@ -1,0 +1,496 @@
+"""Loading form templates from `data/form_templates/<code>/<version>.yaml`.
+
+`check_template_file()` returns every problem (schema and semantic) with file, path and line;
+`load_template()` returns the typed `Template` or raises `TemplateError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from django.conf import settings
+
+from apps.indicators.catalogue import Catalogue, load_catalogue
+
+from .formula import FormulaError, Ref, compile_formula
+from .types import (
+    YES_NO,
+    Column,
+    Field,
+    Option,
+    Rule,
+    Section,
+    TargetRow,
+    Template,
+)
+from .yamlmarks import PathT, line_of, load_with_marks, path_text
+
+SCHEMA_PATH = Path(__file__).with_name("schema.json")
+SCALAR_REF_KINDS = frozenset({"number", "choice", "text", "narrative", "date", "checkboxes"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.path}: {self.message}"
+
+
+class TemplateError(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class TemplateNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    code: str
+    version: str
+    title: str
+    status: str
+    source: str
+    file: str
+
+
+def templates_dir() -> Path:
+    return Path(getattr(settings, "FORM_TEMPLATES_DIR", Path(settings.BASE_DIR) / "data" / "form_templates"))
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def _schema_message(err: jsonschema.ValidationError) -> str:
+    v = err.validator
+    if v == "required":
+        missing = str(err.message).split("'")[1] if "'" in err.message else err.message
+        return f"缺少必填属性“{missing}”"
+    if v == "additionalProperties":
+        extra = str(err.message).split("'")[1::2]
+        return f"不认识的属性“{'、'.join(extra)}”"
+    if v == "enum":
+        allowed = err.validator_value if isinstance(err.validator_value, list) else []
+        return f"取值“{err.instance}”不在允许范围内：{'、'.join(str(x) for x in allowed)}"
+    if v == "type":
+        kinds = {
+            "string": "文本",
+            "integer": "整数",
+            "array": "列表",
+            "object": "映射",
+            "boolean": "是/否（true/false）",
+        }
+        value = err.validator_value
+        want = value if isinstance(value, str) else "/".join(str(x) for x in value) if isinstance(value, list) else ""
+        return f"类型应为{kinds.get(want, want)}，实际是“{err.instance!r}”"
+    if v == "pattern":
+        return f"“{err.instance}”格式不对（应为小写字母开头的英文、数字、下划线）"
+    if v in ("minItems", "minLength"):
+        return "不能为空"
+    if v in ("minimum", "maximum"):
+        return f"数值“{err.instance}”超出允许范围"
+    if v == "oneOf":
+        return "取值形式不对（应为 yes_no、yes_no_na 或选项列表）"
+    return err.message
+
+
+def _options(raw: Any, na_label: str, default_evidence: bool) -> tuple[Option, ...]:
+    if raw == "yes_no":
+        return tuple(Option(k, lbl) for k, lbl in YES_NO)
+    if raw == "yes_no_na":
+        return (*(Option(k, lbl) for k, lbl in YES_NO), Option("na", na_label or "不适用"))
+    out = []
+    for o in raw or []:
+        out.append(
+            Option(
+                key=o["key"],
+                label=o["label"],
+                text=bool(o.get("text", False)),
+                evidence=bool(o.get("evidence", default_evidence)),
+                count_unit=o.get("count_unit", ""),
+                count_indicator=o.get("count_indicator", ""),
+            )
+        )
+    return tuple(out)
+
+
+class _Builder:
+    """Builds a Template from validated YAML data and collects semantic problems."""
+
+    def __init__(self, data: dict[str, Any], marks: dict[PathT, int], file: str, catalogue: Catalogue) -> None:
+        self.data = data
+        self.marks = marks
+        self.file = file
+        self.cat = catalogue
+        self.problems: list[Problem] = []
+        self.positions: dict[str, PathT] = {}
+
+    def problem(self, path: PathT, message: str) -> None:
+        self.problems.append(Problem(self.file, path_text(path), line_of(self.marks, path), message))
+
+    # —— units and indicators ——
+    def _indicator(self, code: str, unit: str, path: PathT) -> tuple[str, int]:
+        """Check an indicator reference; returns (unit, decimals) to use."""
+        ind = self.cat.get(code)
+        if ind is None:
+            self.problem((*path, "indicator"), f"未知指标代码“{code}”（不在指标目录中）")
+            return unit, 2
+        use_unit = unit or ind.unit
+        if use_unit not in self.cat.units:
+            self.problem((*path, "unit"), f"未知计量单位“{use_unit}”")
+        elif not self.cat.convertible(use_unit, ind.unit):
+            self.problem((*path, "unit"), f"单位“{use_unit}”不能换算为指标“{ind.name}”（{code}）的单位“{ind.unit}”")
+        return use_unit, ind.decimals
+
+    def build(self) -> Template:
+        d = self.data
+        data_years = tuple(d.get("data_years") or ())
+        target_years = tuple(d.get("target_years") or ())
+        allowed_years = set(data_years) | set(target_years)
+        allow_none_default = bool(d.get("allow_none", True))
+        ref_year = d.get("reference_year")
+        if ref_year is not None and data_years and ref_year not in data_years:
+            self.problem(("reference_year",), f"填报基准年度 {ref_year} 不在数据年度 {list(data_years)} 内")
+        sections: list[Section] = []
+        fields: dict[str, Field] = {}
+        section_keys: set[str] = set()
+        for si, s in enumerate(d.get("sections") or []):
+            spath: PathT = ("sections", si)
+            if s["key"] in section_keys:
+                self.problem((*spath, "key"), f"章节代码“{s['key']}”重复")
+            section_keys.add(s["key"])
+            built: list[Field] = []
+            for fi, f in enumerate(s.get("fields") or []):
+                fpath: PathT = (*spath, "fields", fi)
+                field = self._field(f, s["key"], fpath, data_years, allowed_years, allow_none_default)
+                if field.key in fields or field.key in section_keys:
+                    self.problem(
+                        (*fpath, "key"),
+                        f"字段代码“{field.key}”重复（首次出现在 {path_text(self.positions.get(field.key, ()))}）",
+                    )
+                else:
+                    fields[field.key] = field
+                    self.positions[field.key] = fpath
+                built.append(field)
+            sections.append(
+                Section(
+                    key=s["key"],
+                    number=s.get("number", ""),
+                    title=s["title"],
+                    fields=tuple(built),
+                    help=s.get("help", ""),
+                    max_chars=s.get("max_chars"),
+                )
+            )
+        rules: list[Rule] = []
+        rule_keys: set[str] = set()
+        for ri, r in enumerate(d.get("rules") or []):
+            rpath: PathT = ("rules", ri)
+            if r["key"] in rule_keys:
+                self.problem((*rpath, "key"), f"规则代码“{r['key']}”重复")
+            rule_keys.add(r["key"])
+            years = tuple(r.get("years") or (data_years if r.get("per_year") else ()))
+            for y in years:
+                if y not in allowed_years:
+                    self.problem((*rpath, "years"), f"年度 {y} 不在模板数据年度 {sorted(allowed_years)} 内")
+            for fk in r["fields"]:
+                if fk not in fields:
+                    self.problem((*rpath, "fields"), f"规则指向未知字段“{fk}”")
+            rules.append(
+                Rule(
+                    key=r["key"],
+                    check=r["check"],
+                    severity=r["severity"],
+                    message=r["message"],
+                    fields=tuple(r["fields"]),
+                    when=r.get("when", ""),
+                    per_year=bool(r.get("per_year", False)),
+                    years=years,
+                    source=r.get("source", ""),
+                )
+            )
+        template = Template(
+            code=d["code"],
+            version=str(d["version"]),
+            title=d["title"],
+            source=d["source"],
+            status=d["status"],
+            data_years=data_years,
+            sections=tuple(sections),
+            rules=tuple(rules),
+            subtitle=d.get("subtitle", ""),
+            authority=d.get("authority", ""),
+            filled_by=d.get("filled_by", ""),
+            target_years=target_years,
+            reference_year=ref_year,
+            allow_none=allow_none_default,
+            instructions=tuple(d.get("instructions") or ()),
+            indicator_notes=tuple(d.get("indicator_notes") or ()),
+            _fields=fields,
+        )
+        self._check_expressions(template)
+        return template
+
+    def _field(
+        self,
+        f: dict[str, Any],
+        section_key: str,
+        path: PathT,
+        data_years: tuple[int, ...],
+        allowed_years: set[int],
+        allow_none_default: bool,
+    ) -> Field:
+        kind = f["kind"]
+        unit = f.get("unit", "")
+        decimals = 2
+        if f.get("indicator"):
+            unit, decimals = self._indicator(f["indicator"], unit, path)
+        elif unit and unit not in self.cat.units:
+            self.problem((*path, "unit"), f"未知计量单位“{unit}”")
+        default_years = data_years if kind in ("year_series", "standards_matrix") or f.get("per_year") else ()
+        years = tuple(f.get("years") or default_years)
+        for y in years:
+            if y not in allowed_years:
+                self.problem((*path, "years"), f"年度 {y} 不在模板数据年度 {sorted(allowed_years)} 内")
+        if kind in ("year_series", "standards_matrix") and not years:
+            self.problem(path, "年度序列须有年度（模板 data_years 或字段 years）")
+        options = _options(f.get("options"), f.get("na_label", ""), bool(f.get("evidence", kind == "checkboxes")))
+        seen: set[str] = set()
+        for oi, o in enumerate(options):
+            if o.key in seen:
+                self.problem((*path, "options", oi, "key"), f"选项代码“{o.key}”重复")
+            seen.add(o.key)
+            if o.count_indicator:
+                self._indicator(o.count_indicator, o.count_unit, (*path, "options", oi))
+        columns = []
+        col_keys: set[str] = set()
+        for ci, c in enumerate(f.get("columns") or []):
+            if c["key"] in col_keys:
+                self.problem((*path, "columns", ci, "key"), f"列代码“{c['key']}”重复")
+            col_keys.add(c["key"])
+            if c.get("unit") and c["unit"] not in self.cat.units:
+                self.problem((*path, "columns", ci, "unit"), f"未知计量单位“{c['unit']}”")
+            columns.append(
+                Column(
+                    key=c["key"],
+                    label=c["label"],
+                    type=c["type"],
+                    group=c.get("group", ""),
+                    unit=c.get("unit", ""),
+                    signed=bool(c.get("signed", False)),
+                    max_chars=c.get("max_chars"),
+                    options=_options(c.get("options"), "", False),
+                    required=bool(c.get("required", True)),
+                    total=bool(c.get("total", False)),
+                    help=c.get("help", ""),
+                )
+            )
+        rows = []
+        row_keys: set[str] = set()
+        for ri, r in enumerate(f.get("rows") or []):
+            if r["key"] in row_keys:
+                self.problem((*path, "rows", ri, "key"), f"行代码“{r['key']}”重复")
+            row_keys.add(r["key"])
+            r_unit = r.get("unit", "")
+            if r.get("indicator"):
+                r_unit, _ = self._indicator(r["indicator"], r_unit, (*path, "rows", ri))
+            rows.append(
+                TargetRow(
+                    key=r["key"],
+                    direction=r["direction"],
+                    label=r["label"],
+                    indicator=r.get("indicator", ""),
+                    unit=r_unit,
+                    qualitative=bool(r.get("qualitative", False)),
+                )
+            )
+        not_user_entered = kind == "computed"
+        return Field(
+            key=f["key"],
+            label=f["label"],
+            kind=kind,
+            section_key=section_key,
+            path=path_text(path),
+            required=bool(f.get("required", not not_user_entered)),
+            allow_none=bool(f.get("allow_none", allow_none_default)) and kind not in ("computed", "declaration"),
+            group=f.get("group", ""),
+            help=f.get("help", ""),
+            footnote=f.get("footnote", ""),
+            note=f.get("note", ""),
+            indicator=f.get("indicator", ""),
+            unit=unit,
+            decimals=decimals,
+            signed=bool(f.get("signed", False)),
+            years=years,
+            max_chars=f.get("max_chars"),
+            evidence=bool(f.get("evidence", False)),
+            options=options,
+            visible_when=f.get("visible_when", ""),
+            required_when=f.get("required_when", ""),
+            formula=f.get("formula", ""),
+            inputs=tuple((f.get("inputs") or {}).items()),
+            per_year=bool(f.get("per_year", False)),
+            columns=tuple(columns),
+            rows=tuple(rows),
+            min_rows=int(f.get("min_rows", 0)),
+            max_rows=f.get("max_rows"),
+            allow_added_rows=bool(f.get("allow_added_rows", False)),
+            statement=f.get("statement", ""),
+            signers=tuple(f.get("signers") or ()),
+        )
+
+    # —— expressions: syntax and references ——
+    def _check_ref(self, ref: Ref, template: Template, path: PathT, symbols: frozenset[str]) -> None:
+        if ref.name in symbols and not ref.path:
+            return
+        field = template.fields.get(ref.name)
+        if field is None:
+            self.problem(path, f"引用了未知字段“{ref.name}”")
+            return
+        if field.kind in ("year_series", "standards_matrix") or (field.kind == "computed" and field.per_year):
+            if not ref.path:
+                self.problem(path, f"“{ref.name}”是年度序列，须写明年度，如 {ref.name}[{field.years[-1]}]")
+            elif ref.path[0] not in field.years:
+                self.problem(path, f"“{ref.name}”没有 {ref.path[0]} 年度（该字段年度：{list(field.years)}）")
+        elif field.kind == "count_names" and ref.path not in ((), ("count",)):
+            self.problem(path, f"“{ref.name}”只能引用数量：{ref.name}['count']")
+
+    def _check_expr(self, expr: str, template: Template, path: PathT, symbols: frozenset[str] = frozenset()) -> None:
+        try:
+            compiled = compile_formula(expr)
+        except FormulaError as exc:
+            self.problem(path, str(exc))
+            return
+        for ref in compiled.refs:
+            self._check_ref(ref, template, path, symbols)
+
+    def _check_expressions(self, template: Template) -> None:
+        for key, field in template.fields.items():
+            fpath = self.positions[key]
+            for attr in ("visible_when", "required_when"):
+                expr = getattr(field, attr)
+                if expr:
+                    self._check_expr(expr, template, (*fpath, attr))
+            if field.kind == "computed":
+                symbols = frozenset(name for name, _ in field.inputs)
+                years = field.years if field.per_year else (None,)
+                for y in years:
+                    self._check_expr(_sub_year(field.formula, y), template, (*fpath, "formula"), symbols)
+                    for name, expr in field.inputs:
+                        self._check_expr(_sub_year(expr, y), template, (*fpath, "inputs", name))
+        for ri, rule in enumerate(template.rules):
+            years = rule.years if rule.per_year else (None,)
+            for y in years:
+                for attr in ("check", "when"):
+                    expr = getattr(rule, attr)
+                    if expr:
+                        self._check_expr(_sub_year(expr, y), template, ("rules", ri, attr))
+
+
+def _sub_year(expr: str, year: int | None) -> str:
+    if year is None:
+        return expr
+    return expr.replace("{y}", str(year)).replace("{y-1}", str(year - 1))
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path(settings.BASE_DIR)))
+    except ValueError:
+        return str(path)
+
+
+def check_template_text(
+    text: str, file: str, catalogue: Catalogue | None = None
+) -> tuple[Template | None, list[Problem]]:
+    """Validate one template's text; returns the template (when buildable) and all problems."""
+    try:
+        data, marks = load_with_marks(text)
+    except Exception as exc:  # yaml.YAMLError and friends: report, never crash the check
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        return None, [Problem(file, "(根)", line, f"YAML 语法错误：{exc}")]
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: (line_of(marks, tuple(e.absolute_path)), str(e.path)))
+    if errors:
+        return None, [
+            Problem(file, path_text(tuple(e.absolute_path)), line_of(marks, tuple(e.absolute_path)), _schema_message(e))
+            for e in errors
+        ]
+    builder = _Builder(data, marks, file, catalogue or load_catalogue())
+    template = builder.build()
+    return template, builder.problems
+
+
+def check_template_file(path: Path, catalogue: Catalogue | None = None) -> tuple[Template | None, list[Problem]]:
+    raw = path.read_bytes()
+    file = _relative(path)
+    template, problems = check_template_text(raw.decode("utf-8"), file, catalogue)
+    if template is not None:
+        expected = (path.parent.name, path.stem)
+        if (template.code, template.version) != expected:
+            problems.append(
+                Problem(
+                    file, "code", 1, f"文件位置应为 {template.code}/{template.version}.yaml（与 code、version 一致）"
+                )
+            )
+        object.__setattr__(template, "sha256", hashlib.sha256(raw).hexdigest())
+        object.__setattr__(template, "file", file)
+    return template, problems
+
+
+def template_files() -> list[Path]:
+    return sorted(templates_dir().glob("*/*.yaml"))
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path_str: str, mtime_ns: int) -> Template:
+    template, problems = check_template_file(Path(path_str))
+    if problems or template is None:
+        raise TemplateError(problems)
+    return template
+
+
+def load_template(code: str, version: str) -> Template:
+    """The template `code` in `version` (e.g. "sh_municipal_application", "2025")."""
+    path = templates_dir() / code / f"{version}.yaml"
+    if not path.is_file():
+        raise TemplateNotFound(f"没有表单模板 {code} 的 {version} 版本")
+    return _load_cached(str(path), path.stat().st_mtime_ns)
+
+
+def list_templates() -> list[TemplateInfo]:
+    """Every template file, by code then version (reads headers only; run check_templates to validate)."""
+    import yaml
+
+    out = []
+    for path in template_files():
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        out.append(
+            TemplateInfo(
+                code=str(data.get("code", path.parent.name)),
+                version=str(data.get("version", path.stem)),
+                title=str(data.get("title", "")),
+                status=str(data.get("status", "")),
+                source=str(data.get("source", "")),
+                file=_relative(path),
+            )
+        )
+    return out

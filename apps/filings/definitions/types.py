@@ -1,0 +1,194 @@
+"""Typed, immutable view of a loaded form template (表单模板)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+YES_NO = (("yes", "是"), ("no", "否"))
+STANDARD_CATEGORIES = (("international", "国际"), ("national", "国家"), ("industry", "行业"), ("group", "团体"))
+STANDARD_ROLES = (("lead", "主持数量"), ("participate", "参与数量"))
+NONE_MARK = "无"
+
+NUMERIC_KINDS = frozenset({"number", "year_series", "count_names", "standards_matrix", "computed"})
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    label: str
+    text: bool = False  # 其他：takes a text
+    evidence: bool = False  # a checked box needs evidence
+    count_unit: str = ""  # "□ 开展人才资源对接活动 __ 次": the option carries a number
+    count_indicator: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    type: str
+    group: str = ""
+    unit: str = ""
+    signed: bool = False
+    max_chars: int | None = None
+    options: tuple[Option, ...] = ()
+    required: bool = True
+    total: bool = False
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    key: str
+    direction: str
+    label: str
+    indicator: str = ""
+    unit: str = ""
+    qualitative: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    kind: str
+    section_key: str
+    path: str  # sections[2].fields[5]
+    required: bool = True
+    allow_none: bool = True
+    group: str = ""  # the original's row-group label, e.g. 创新平台建设情况
+    help: str = ""
+    footnote: str = ""
+    note: str = ""
+    indicator: str = ""
+    unit: str = ""
+    decimals: int = 2
+    signed: bool = False
+    years: tuple[int, ...] = ()
+    max_chars: int | None = None
+    evidence: bool = False
+    options: tuple[Option, ...] = ()
+    visible_when: str = ""
+    required_when: str = ""
+    formula: str = ""
+    inputs: tuple[tuple[str, str], ...] = ()
+    per_year: bool = False
+    columns: tuple[Column, ...] = ()
+    rows: tuple[TargetRow, ...] = ()
+    min_rows: int = 0
+    max_rows: int | None = None
+    allow_added_rows: bool = False
+    statement: str = ""
+    signers: tuple[str, ...] = ()
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "%"
+
+    @property
+    def is_count(self) -> bool:
+        return self.decimals == 0
+
+    def option(self, key: str) -> Option | None:
+        return next((o for o in self.options if o.key == key), None)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    number: str
+    title: str
+    fields: tuple[Field, ...]
+    help: str = ""
+    max_chars: int | None = None
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}、{self.title}" if self.number else self.title
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    check: str
+    severity: Severity
+    message: str
+    fields: tuple[str, ...]
+    when: str = ""
+    per_year: bool = False
+    years: tuple[int, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Template:
+    code: str
+    version: str
+    title: str
+    source: str
+    status: str
+    data_years: tuple[int, ...]
+    sections: tuple[Section, ...]
+    rules: tuple[Rule, ...] = ()
+    subtitle: str = ""
+    authority: str = ""
+    filled_by: str = ""
+    target_years: tuple[int, ...] = ()
+    reference_year: int | None = None
+    allow_none: bool = True
+    instructions: tuple[str, ...] = ()
+    indicator_notes: tuple[str, ...] = ()
+    sha256: str = ""
+    file: str = ""
+    _fields: dict[str, Field] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def fields(self) -> dict[str, Field]:
+        """Every field by key, in the order of the original."""
+        return self._fields
+
+    def field(self, key: str) -> Field:
+        return self._fields[key]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One validation finding. `code` identifies it so a warning can be explained."""
+
+    field: str
+    severity: Severity
+    message: str
+    code: str
+    year: int | None = None
+    row: int | None = None
+    column: str | None = None
+    option: str | None = None
+    explained: bool = False
+
+    @property
+    def blocking(self) -> bool:
+        """Blocks submission: every error, and a warning nobody explained."""
+        return self.severity == "error" or not self.explained
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A computed value that explains itself."""
+
+    key: str
+    label: str
+    value: Decimal | None
+    formula: str
+    inputs: dict[str, dict[str, Any]]
+    explanation: str
+    unit: str = ""
+    year: int | None = None
+    missing: tuple[str, ...] = ()
