@@ -14,7 +14,7 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     """Django's login requirement, except that the JSON API answers 401 instead of a redirect
     (a script cannot follow a login page)."""
 
-    def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:
+    def handle_no_permission(self, request: HttpRequest, view_func: Callable) -> HttpResponse:  # type: ignore[override]
         if request.path.startswith(API_PREFIX):
             return JsonResponse({"detail": "未登录或登录已过期，请先登录。"}, status=401)
         return super().handle_no_permission(request, view_func)
