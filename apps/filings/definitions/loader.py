@@ -140,6 +140,7 @@ class _Builder:
         self.cat = catalogue
         self.problems: list[Problem] = []
         self.positions: dict[str, PathT] = {}
+        self.all_fields: list[tuple[Field, PathT]] = []
 
     def problem(self, path: PathT, message: str) -> None:
         self.problems.append(Problem(self.file, path_text(path), line_of(self.marks, path), message))
@@ -188,6 +189,7 @@ class _Builder:
                     fields[field.key] = field
                     self.positions[field.key] = fpath
                 built.append(field)
+                self.all_fields.append((field, fpath))
             sections.append(
                 Section(
                     key=s["key"],
@@ -381,8 +383,7 @@ class _Builder:
             self._check_ref(ref, template, path, symbols)
 
     def _check_expressions(self, template: Template) -> None:
-        for key, field in template.fields.items():
-            fpath = self.positions[key]
+        for field, fpath in self.all_fields:
             for attr in ("visible_when", "required_when"):
                 expr = getattr(field, attr)
                 if expr:
