@@ -45,7 +45,7 @@ SHANGHAI_DISTRICTS = [
 # Invented clusters: (key, region, middle of the name, domain, leading industry, km², operator,
 # recognition history [(level, batch year, doc no, status)]).
 M, N = "municipal", "national"
-R, RR, EX, RV = ClusterStatus.RECOGNISED, ClusterStatus.UNDER_REREVIEW, ClusterStatus.EXPIRED, ClusterStatus.REVOKED
+R, RR, EX, RV = "recognised", "under_rereview", "expired", "revoked"  # ClusterStatus values
 SHANGHAI_CLUSTERS: list[tuple[str, str, str, str, str, str, str, list[tuple[str, int, str, str]]]] = [
     (
         "pd_ic",
