@@ -5,3 +5,13 @@ class WorkflowConfig(AppConfig):
     name = "apps.workflow"
     label = "workflow"
     verbose_name = "审核流程"
+
+    def ready(self) -> None:
+        from apps.core.todos import register
+
+        from .todos import workflow_todos
+
+        register(workflow_todos)
+        from . import bindings
+
+        bindings.bind_subjects()

@@ -1,0 +1,79 @@
+"""Subject adapters: what the workflow needs from the object a submission is about (the filled
+form): its revision number, a snapshot for diffs, its field keys and labels, and the hooks for
+submit / return (re-open flagged fields) / lock.
+
+Adapters are registered per model label. The filings app's `Filing` is bound in
+`apps.workflow.apps`; any other model works with the generic adapter (revision from a `revision`
+or `version` attribute, no hooks), so the engine runs without it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class SubjectAdapter:
+    """Generic adapter: reads `revision` / `version`, knows no fields, does nothing on hooks."""
+
+    def revision(self, obj: models.Model) -> int | None:
+        for attr in ("revision", "version"):
+            value = getattr(obj, attr, None)
+            if isinstance(value, int):
+                return value
+        return None
+
+    def snapshot(self, obj: models.Model) -> dict[str, Any] | None:
+        return None
+
+    def field_labels(self, obj: models.Model) -> dict[str, str] | None:
+        """{field key: label} of the fields a reviewer may flag; None when unknown."""
+        return None
+
+    def url(self, obj: models.Model) -> str:
+        return ""
+
+    def submit(self, *, actor: Any, obj: models.Model) -> None:
+        return None
+
+    def reopen(self, *, actor: Any, obj: models.Model, field_reasons: dict[str, str]) -> None:
+        return None
+
+    def lock(self, *, actor: Any, obj: models.Model) -> None:
+        return None
+
+
+class ClusterAdapter(SubjectAdapter):
+    """A cluster's basic information (集群基本情况) as a subject: used where no form is attached."""
+
+    FIELDS = {
+        "name": "集群名称",
+        "leading_industry": "主导产业（细分领域）",
+        "domain": "主导产业所属产业领域",
+        "area_km2": "集群占地面积（平方公里）",
+        "core_parks": "核心园区",
+        "description": "简介",
+    }
+
+    def snapshot(self, obj: models.Model) -> dict[str, Any]:
+        from apps.core.audit import snapshot
+
+        return snapshot(obj, self.FIELDS)
+
+    def field_labels(self, obj: models.Model) -> dict[str, str]:
+        return dict(self.FIELDS)
+
+
+_adapters: dict[str, SubjectAdapter] = {"clusters.cluster": ClusterAdapter()}
+_generic = SubjectAdapter()
+
+
+def register_adapter(model_label: str, adapter: SubjectAdapter) -> None:
+    _adapters[model_label.lower()] = adapter
+
+
+def adapter_for(obj: models.Model | None) -> SubjectAdapter:
+    if obj is None:
+        return _generic
+    return _adapters.get(obj._meta.label_lower, _generic)

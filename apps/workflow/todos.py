@@ -1,0 +1,109 @@
+"""Home-page to-dos of the review cycle (registered with apps.core.todos in apps.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.core.todos import TodoItem
+from apps.orgs.models import OrgKind, Role
+
+from .definitions import latest_workflows
+from .models import Audience, CampaignTrack, ExpertScore, Objection, ObjectionStatus, ReviewAssignment, ScoreStatus
+from .models.campaigns import CampaignStatus
+from .selectors import submissions_visible_to
+
+
+def _acting_states() -> dict[str, set[str]]:
+    states: dict[str, set[str]] = {}
+    for wf in latest_workflows():
+        states[wf.key] = {s for t in wf.transitions.values() for s in t.sources}
+    return states
+
+
+def workflow_todos(user: Any) -> list[TodoItem]:
+    from .services.engine import available_transitions
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items: list[TodoItem] = []
+    now = timezone.now()
+    qs = submissions_visible_to(user).prefetch_related("campaign__deadlines")
+    for key, states in _acting_states().items():
+        for sub in qs.filter(workflow_key=key, state__in=states):
+            transitions = available_transitions(user, sub)
+            if not transitions:
+                continue
+            deadline = None
+            for t in transitions:
+                if t.deadline and sub.campaign is not None:
+                    d = sub.campaign.deadline_for(t.deadline)
+                    if d is not None:
+                        deadline = d.due_at
+                        break
+            overdue = deadline is not None and now > deadline
+            items.append(
+                TodoItem(
+                    title=f"{sub}",
+                    url=reverse("workflow:submission_detail", args=[sub.pk]),
+                    category=sub.state_label,
+                    deadline=deadline,
+                    detail=("已逾期；" if overdue else "") + "可办理：" + "、".join(t.label for t in transitions),
+                )
+            )
+    # Experts: assigned reviews without a submitted score.
+    if user.has_role(Role.EXPERT):
+        pending = ReviewAssignment.objects.filter(expert=user, submission__state="expert_review").exclude(
+            pk__in=ExpertScore.objects.filter(status=ScoreStatus.SUBMITTED).values("assignment_id")
+        )
+        for ra in pending.select_related("submission", "submission__cluster", "submission__district"):
+            items.append(
+                TodoItem(
+                    title=f"{ra.submission}",
+                    url=reverse("workflow:review_score", args=[ra.submission_id]),
+                    category="专家评分",
+                    detail="请完成评分并提交",
+                )
+            )
+    # Authorities: pending objections during 公示.
+    if user.organisation is not None and user.organisation.kind in (OrgKind.PROVINCE, OrgKind.CITY):
+        pending_obj = Objection.objects.filter(
+            status=ObjectionStatus.PENDING, submission__in=submissions_visible_to(user)
+        ).select_related("submission", "submission__cluster", "submission__district")
+        for o in pending_obj:
+            items.append(
+                TodoItem(
+                    title=f"{o.submission}",
+                    url=reverse("workflow:submission_detail", args=[o.submission_id]),
+                    category="公示异议",
+                    detail=f"异议人：{o.objector_name}，待核查处理",
+                )
+            )
+    # Operators: open calls for new applications they have not started.
+    org = user.organisation
+    if org is not None and org.kind == OrgKind.OPERATOR and user.has_role(Role.OPERATOR_STAFF):
+        ancestor_ids = [int(p) for p in org.path.strip("/").split("/") if p]
+        tracks = CampaignTrack.objects.filter(
+            audience=Audience.NEW_APPLICANTS,
+            campaign__status=CampaignStatus.PUBLISHED,
+            campaign__authority_id__in=ancestor_ids,
+        ).select_related("campaign")
+        for tr in tracks:
+            d = tr.campaign.deadline_for("operator_submission")
+            if d is None or d.due_at < now:
+                continue
+            started = submissions_visible_to(user).filter(campaign=tr.campaign, workflow_key=tr.workflow_key)
+            eligible = org.operated_clusters.exclude(pk__in=started.values("cluster_id"))
+            if eligible.exists():
+                items.append(
+                    TodoItem(
+                        title=f"{tr.campaign.document_number} {tr.title}",
+                        url=reverse("workflow:campaign_detail", args=[tr.campaign_id]),
+                        category="可申报",
+                        deadline=d.due_at,
+                        detail="本机构运营的集群可在截止前提交申报",
+                    )
+                )
+    return items
