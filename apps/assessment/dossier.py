@@ -283,7 +283,9 @@ class Dossier:
         if self.reference_year is not None:
             return self.reference_year
         years = {y for s in self.indicators.values() for y in s} | set(self.enterprises)
-        return max(years) if years else None
+        if years:
+            self.reference_year = max(years)
+        return self.reference_year
 
     def target_years(self) -> tuple[int | None, int | None]:
         years = sorted({y for s in self.targets.values() for y in s})

@@ -39,11 +39,17 @@ def compare(value: Decimal, op: str, threshold: Decimal) -> bool:
     return value < threshold
 
 
+_QUANTA = {d: (Decimal(1).scaleb(-d) if d > 0 else Decimal(1)) for d in range(0, 7)}
+
+
+def _quantum(decimals: int) -> Decimal:
+    return _QUANTA.get(decimals) or Decimal(1).scaleb(-decimals)
+
+
 def fmt(value: Decimal | None, decimals: int = 2) -> str:
     if value is None:
         return "—"
-    q = Decimal(1).scaleb(-decimals) if decimals > 0 else Decimal(1)
-    return str(value.quantize(q, rounding=ROUND_HALF_UP))
+    return str(value.quantize(_quantum(decimals), rounding=ROUND_HALF_UP))
 
 
 @dataclass
@@ -64,6 +70,16 @@ class InputUsed:
             "value": self.value,
             "source": self.source,
         }
+
+
+_NAMES: dict[str, str] = {}
+
+
+def _name(code: str) -> str:
+    name = _NAMES.get(code)
+    if name is None:
+        name = _NAMES[code] = name_of(code)
+    return name
 
 
 class _Reader:
@@ -87,7 +103,7 @@ class _Reader:
                 year=year,
                 value=None if isinstance(value, Missing) else str(value),
                 source=source,
-                name=name_of(code),
+                name=_name(code),
             )
         )
         return value
@@ -196,6 +212,7 @@ class Engine:
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         self._basis_labels = {r.id: self._basis_label(r.legal_basis) for r in ruleset.rules}
+        self._static: dict[int, tuple[str, str, Decimal, str, int, str, str]] = {}
         for rule in ruleset.rules:  # parse once, up front
             for src in self._expressions(rule):
                 parse(src)
@@ -266,6 +283,25 @@ class Engine:
         return result
 
     # —— check types ——
+    def _prepare(self, rule: Rule, check: dict[str, Any]) -> tuple[str, str, Decimal, str, int, str, str]:
+        """The parts of a threshold check that do not depend on the dossier (computed once)."""
+        word = str(check["word"])
+        wording = rule.legal_basis.get("wording", "")
+        basis_word = (
+            f"{self._basis_labels[rule.id]}“{wording}”"
+            if wording
+            else f"{self.ruleset.document_label(rule.legal_basis.get('document', ''))}（条文原文待核实）"
+        )
+        return (
+            word,
+            WORD_OPS[word],
+            Decimal(str(check["threshold"])),
+            str(check.get("unit", "")),
+            int(check.get("decimals", 2)),
+            str(check.get("label") or rule.title),
+            basis_word,
+        )
+
     def _measure(
         self, check: dict[str, Any], dossier: Dossier, year_y: int, year_t: int
     ) -> tuple[Value, list[InputUsed], Decimal | None]:
@@ -273,25 +309,21 @@ class Engine:
         raw = parse(str(check["value"])).evaluate(reader)
         if isinstance(raw, Missing):
             return raw, reader.inputs, None
-        decimals = int(check.get("decimals", 2))
-        q = Decimal(1).scaleb(-decimals) if decimals > 0 else Decimal(1)
-        return raw, reader.inputs, raw.quantize(q, rounding=ROUND_HALF_UP)
+        return raw, reader.inputs, raw.quantize(_quantum(int(check.get("decimals", 2))), rounding=ROUND_HALF_UP)
 
     def _threshold(
         self, rule: Rule, check: dict[str, Any], dossier: Dossier, year_y: int, year_t: int, result: RuleResult
     ) -> None:
-        word = str(check["word"])
-        op = WORD_OPS[word]
-        threshold = Decimal(str(check["threshold"]))
-        unit = str(check.get("unit", ""))
-        decimals = int(check.get("decimals", 2))
+        st = self._static.get(id(check))
+        if st is None:
+            st = self._static[id(check)] = self._prepare(rule, check)
+        word, op, threshold, unit, decimals, label, basis_word = st
         raw, inputs, value = self._measure(check, dossier, year_y, year_t)
         result.inputs = inputs
         result.formula = str(check["value"])
         result.threshold = str(threshold)
         result.unit = unit
         result.comparison = f"{OP_SYMBOLS[op]} {threshold}{unit}（“{word}”，{OP_INCLUSIVE[op]}）"
-        label = str(check.get("label") or rule.title)
         if isinstance(raw, Missing):
             result.missing = list(raw.reasons)
             judge_ns = tuple(f"{ns}." for ns in check.get("judgment_if_missing", []))
@@ -311,12 +343,6 @@ class Engine:
         shown = f"{label}为 {result.value}{unit}"
         if raw != value:
             shown += f"（按公式计算为 {raw:.6f}，按填报口径保留 {decimals} 位小数）"
-        wording = rule.legal_basis.get("wording", "")
-        basis_word = (
-            f"{self._basis_labels[rule.id]}“{wording}”"
-            if wording
-            else f"{self.ruleset.document_label(rule.legal_basis.get('document', ''))}（条文原文待核实）"
-        )
         text = f"{shown}，要求 {OP_SYMBOLS[op]} {threshold}{unit}（依据{basis_word}，“{word}”{OP_INCLUSIVE[op]}）"
         foot = rule.footnote
         if foot and foot.get("word") and WORD_OPS[foot["word"]] != op and check is rule.check:
