@@ -12,7 +12,7 @@ import factory
 from apps.filings.models import Evidence, Filing, FilingStatus
 
 # The Shanghai 2025 municipal application (000 附件4) — the template the tests fill.
-SH_APPLICATION = "sh_application"
+SH_APPLICATION = "sh_municipal_application"
 SH_APPLICATION_VERSION = "2025"
 
 

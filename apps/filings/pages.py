@@ -1,0 +1,133 @@
+"""What the edit, read-only and print pages show: sections, fields, values, issues, computed.
+
+Built in Python so the templates stay simple: each field gets its flattened input values
+(formdata.flatten), its issues, its evidence, and for computed fields the explanation
+(value, formula and inputs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .definitions import Computed, Field, Issue, Section, Template, compute, is_blank
+from .definitions.types import STANDARD_CATEGORIES, STANDARD_ROLES
+from .formdata import flatten
+from .models import Evidence, Filing
+
+
+@dataclass
+class FieldView:
+    f: Field
+    number: str
+    inputs: dict[str, Any]
+    issues: list[Issue]
+    evidence: dict[str, list[Evidence]]
+    computed: list[Computed]
+    editable: bool
+    filled: bool
+    reason: str = ""
+    raw: Any = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    added: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"field-{self.f.key}"
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    def get(self, name: str) -> Any:
+        return self.inputs.get(name, "")
+
+
+@dataclass
+class SectionView:
+    s: Section
+    fields: list[FieldView]
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.s.key}"
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        countable = [fv for fv in self.fields if fv.f.kind not in ("computed",)]
+        return sum(1 for fv in countable if fv.filled), len(countable)
+
+    @property
+    def error_count(self) -> int:
+        return sum(len(fv.errors) for fv in self.fields)
+
+    @property
+    def done(self) -> bool:
+        filled, total = self.progress
+        return filled == total and self.error_count == 0
+
+
+def _filled(f: Field, value: Any, evidence: Mapping[str, list[Evidence]]) -> bool:
+    if f.kind == "attachment":
+        return bool(evidence.get(f.key))
+    if f.kind == "computed":
+        return True
+    if f.kind == "year_series":
+        return isinstance(value, Mapping) and all(not is_blank(value.get(str(y))) for y in f.years)
+    return not is_blank(value)
+
+
+def build(
+    filing: Filing,
+    template: Template,
+    data: Mapping[str, Any],
+    issues: list[Issue],
+    *,
+    editable_keys: frozenset[str] | None,
+    can_edit: bool,
+    evidence: list[Evidence] | None = None,
+) -> list[SectionView]:
+    computed = compute(template, data)
+    by_field: dict[str, list[Issue]] = {}
+    for issue in issues:
+        by_field.setdefault(issue.field, []).append(issue)
+    ev_by_slot: dict[str, list[Evidence]] = {}
+    for item in evidence if evidence is not None else filing.evidence.all():
+        ev_by_slot.setdefault(item.slot, []).append(item)
+    reasons = filing.return_reasons or {}
+    sections = []
+    for s in template.sections:
+        views = []
+        for i, f in enumerate(s.fields, start=1):
+            value = data.get(f.key)
+            comps = [c for k, c in computed.items() if k == f.key or k.startswith(f"{f.key}[")]
+            ev = {slot: items for slot, items in ev_by_slot.items() if slot == f.key or slot.startswith(f"{f.key}:")}
+            fv = FieldView(
+                f=f,
+                number=f"{s.number}.{i}" if s.number else str(i),
+                inputs=flatten(f, value),
+                issues=by_field.get(f.key, []),
+                evidence=ev,
+                computed=comps,
+                editable=can_edit and (editable_keys is None or f.key in editable_keys),
+                filled=_filled(f, value, ev_by_slot),
+                reason=reasons.get(f.key, "") if filing.status == "returned" else "",
+                raw=value,
+            )
+            if f.kind == "row_table":
+                rows = list((value or {}).get("rows") or []) if isinstance(value, Mapping) else []
+                fv.rows = rows + [{}] * max(1, f.min_rows - len(rows))
+            if f.kind == "target_table":
+                added = list((value or {}).get("added") or []) if isinstance(value, Mapping) else []
+                fv.added = added
+            views.append(fv)
+        sections.append(SectionView(s, views))
+    return sections
+
+
+STANDARDS = {"categories": STANDARD_CATEGORIES, "roles": STANDARD_ROLES}
