@@ -23,8 +23,10 @@ _rng = random.Random(20240101)
 
 def make_code(seed: int | None = None) -> str:
     rng = random.Random(seed) if seed is not None else _rng
-    body = "9131" + "".join(rng.choice("0123456789") for _ in range(4)) + "".join(
-        rng.choice(credit_code.ALPHABET) for _ in range(9)
+    body = (
+        "9131"
+        + "".join(rng.choice("0123456789") for _ in range(4))
+        + "".join(rng.choice(credit_code.ALPHABET) for _ in range(9))
     )
     return credit_code.complete(body)
 
