@@ -90,6 +90,11 @@ def _d(value: Any) -> Decimal:
     return Decimal(value) if value is not None else Decimal(0)
 
 
+def _m(value: Any) -> Decimal:
+    """A money sum (万元) at 2 decimals, whatever the backend's SUM returned."""
+    return _d(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def _s(value: Decimal | int) -> str:
     return format(value, "f") if isinstance(value, Decimal) else str(value)
 
@@ -176,7 +181,7 @@ def cluster_totals(cluster: Cluster, year: int) -> dict[str, Total]:
         f"{firms} 家企业中 {smes} 家中小企业{size_note}",
         "按工信部联企业〔2011〕300号划型",
     )
-    output_wan = _d(agg["output"])
+    output_wan = _m(agg["output"])
     missing = f"，{agg['output_missing']} 家未填产值" if agg["output_missing"] else ""
     v, conv = to_unit("output_value", output_wan)
     put(
@@ -187,7 +192,7 @@ def cluster_totals(cluster: Cluster, year: int) -> dict[str, Total]:
         f"{firms} 家企业产值合计 {_s(output_wan)} 万元{missing}",
         "全部集群企业",
     )
-    sme_out = _d(agg["sme_output"])
+    sme_out = _m(agg["sme_output"])
     v, conv = to_unit("sme_output_value", sme_out)
     put(
         "sme_output_value",
@@ -206,7 +211,7 @@ def cluster_totals(cluster: Cluster, year: int) -> dict[str, Total]:
             f"{smes} / {firms} 家",
             "中小企业占全部企业",
         )
-        rel_out = _d(agg["related_output"])
+        rel_out = _m(agg["related_output"])
         v, conv = to_unit("leading_industry_output_value", rel_out)
         n_rel = _distinct(related)
         put(
@@ -269,7 +274,7 @@ def cluster_totals(cluster: Cluster, year: int) -> dict[str, Total]:
         )
 
     # Innovation: SME sums and ratios.
-    sme_rd, sme_rev = _d(agg["sme_rd"]), _d(agg["sme_rev"])
+    sme_rd, sme_rev = _m(agg["sme_rd"]), _m(agg["sme_rev"])
     sme_emp, sme_staff = _d(agg["sme_emp"]), _d(agg["sme_rd_staff"])
     sme_pat, sme_pct = _d(agg["sme_patents"]), _d(agg["sme_pct"])
     v, conv = to_unit("sme_rd_expense", sme_rd)
@@ -366,7 +371,7 @@ def cluster_totals(cluster: Cluster, year: int) -> dict[str, Total]:
         ("export_amount", "export", "主导产品出口贸易额"),
         ("fdi_amount", "fdi", "外商直接投资额"),
     ):
-        wan = _d(agg[key])
+        wan = _m(agg[key])
         v, conv = to_unit(code, wan)
         put(code, v, f"Σ 企业{label}（万元）{conv}", {f"{label}合计（万元）": wan}, f"{firms} 家企业", "全部集群企业")
     return out
