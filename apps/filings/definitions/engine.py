@@ -78,7 +78,7 @@ class _Ctx:
             if not isinstance(raw, Mapping):
                 return None
             return tuple(raw.get("checked") or ())
-        node: Any = raw
+        node: Any = raw.get("fixed") if field.kind == "target_table" and isinstance(raw, Mapping) else raw
         for part in ref.path:
             if not isinstance(node, Mapping):
                 return None

@@ -157,3 +157,38 @@ def test_target_table_rows_take_numbers_and_the_qualitative_rows_take_text(sh202
     assert any("近三年集群产值年均增速" in m and "不是数字" in m for m in messages)
     assert any("新增第1行" in m and "最多保留2位小数" in m for m in messages)
     assert len(messages) == 2
+
+
+def test_two_hundred_and_one_characters_in_a_two_hundred_character_narrative_are_refused() -> None:
+    national = load_template("national_application", "2025")
+    assert issues_for(national, {"chain_narrative": "链" * 200}, "chain_narrative") == []
+    [issue] = issues_for(national, {"chain_narrative": "链" * 201}, "chain_narrative")
+    assert issue.message == "“集群产业链强链补链情况 (200 字以内)”限200字以内（现有201字）"
+
+
+def test_operator_change_statement_is_required_only_when_the_operator_changed() -> None:
+    rereview = load_template("national_rereview", "2025")
+    key = "operator_change_statement"
+    assert issues_for(rereview, {"operator_changed": "no"}, key, for_submit=True) == []
+    [issue] = issues_for(rereview, {"operator_changed": "yes"}, key, for_submit=True)
+    assert "集群运营管理机构变化情况说明" in issue.message and "必填" in issue.message
+    assert (
+        issues_for(rereview, {"operator_changed": "yes", key: "原运营公司重组，由新公司承接。"}, key, for_submit=True)
+        == []
+    )
+
+
+def test_a_hidden_field_is_not_validated() -> None:
+    national = load_template("national_application", "2025")
+    values = {"major_accidents": "no"}
+    assert issues_for(national, values, "major_accidents_statement", for_submit=True) == []
+    values["major_accidents"] = "yes"
+    [issue] = issues_for(national, values, "major_accidents_statement", for_submit=True)
+    assert "请上传" in issue.message
+
+
+def test_a_2027_target_below_ten_percent_growth_is_a_warning_citing_note_a() -> None:
+    national = load_template("national_application", "2025")
+    values = {"plan_targets": {"fixed": {"output_cagr": {"baseline_2024": "12.00", "target_2027": "9.50"}}}}
+    found = [i for i in issues_for(national, values, "plan_targets") if i.code == "rule:target_output_growth"]
+    assert found and found[0].severity == "warning" and "备注 a" in found[0].message
