@@ -11,7 +11,7 @@ class PasswordChangeForm(forms.Form):
     new_password = forms.CharField(
         label="新密码",
         widget=forms.PasswordInput,
-        help_text="至少 10 位，不能全为数字，不能是常见密码，不能包含登录名。",
+        help_text="至少 10 个字符，不能全为数字，不能是常见密码，不能包含登录名。",
     )
     new_password2 = forms.CharField(label="确认新密码", widget=forms.PasswordInput)
 

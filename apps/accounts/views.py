@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
@@ -34,7 +37,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         known = User.objects.filter(username__iexact=username).first()
         if until is not None:
             minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
-            error = f"登录失败次数过多，账号已被锁定，请 {minutes} 分钟后再试。"
+            error = f"登录失败次数过多，该账号或本机地址已被暂时锁定，请 {minutes} 分钟后再试。"
             audit_record(
                 actor=None,
                 actor_label=username,
@@ -51,17 +54,35 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     actor=None, actor_label=username, action="login.failure", action_label="登录失败", obj=known, ip=ip
                 )
                 if remaining == 0:
-                    error = "登录名或密码错误。失败次数已达上限，账号锁定 15 分钟。"
+                    error = f"登录名或密码错误。失败次数已达上限，账号锁定 {settings.LOGIN_LOCKOUT_MINUTES} 分钟。"
+                    audit_record(
+                        actor=None,
+                        actor_label=username,
+                        action="login.lockout",
+                        action_label="连续登录失败，账号锁定",
+                        obj=known,
+                        ip=ip,
+                        note=f"锁定 {settings.LOGIN_LOCKOUT_MINUTES} 分钟",
+                    )
                 else:
                     error = f"登录名或密码错误，还可尝试 {remaining} 次。"
             else:
                 lockout.clear_failures(username)
-                login(request, user)
-                audit_record(actor=user, action="login.success", action_label="登录", obj=user, ip=ip)
+                _complete_login(request, user, ip)
                 if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                     return redirect(next_url)
                 return redirect("core:home")
     return render(request, "accounts/login.html", {"form": form, "error": error, "next": next_url}, status=200)
+
+
+def _complete_login(request: HttpRequest, user: Any, ip: str | None) -> None:
+    """The password was right: start the session.
+
+    A second factor (2FA, e.g. TOTP or an SMS code) goes here later: instead of login(), keep
+    the user id in the session as "password verified", redirect to a second-factor page, and call
+    login() there once the code is checked (see docs/deploy.md, 安全基线与扩展)."""
+    login(request, user)
+    audit_record(actor=user, action="login.success", action_label="登录", obj=user, ip=ip)
 
 
 @require_POST

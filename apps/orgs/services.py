@@ -5,9 +5,11 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from apps.core.audit import audit_record, diff, snapshot
 from apps.core.errors import ServiceError, require
@@ -123,11 +125,13 @@ def organisation_set_active(*, actor: Any, organisation: Organisation, active: b
     return org
 
 
-def _validate_new_password(password: str, user: User) -> None:
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ServiceError("；".join(exc.messages), field="password") from exc
+def _validate_new_password(password: str, user: User, field: str = "password") -> None:
+    """Django's validators with their zh-hans messages, also outside a request (commands, API)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ServiceError("；".join(str(m) for m in exc.messages), field=field) from exc
 
 
 @transaction.atomic
@@ -262,10 +266,7 @@ def user_change_own_password(*, actor: User, old_password: str, new_password: st
         raise ServiceError("原密码不正确。", field="old_password")
     if old_password == new_password:
         raise ServiceError("新密码不能与原密码相同。", field="new_password")
-    try:
-        validate_password(new_password, actor)
-    except ValidationError as exc:
-        raise ServiceError("；".join(exc.messages), field="new_password") from exc
+    _validate_new_password(new_password, actor, field="new_password")
     actor.set_password(new_password)
     actor.must_change_password = False
     actor.save(update_fields=["password", "must_change_password"])
