@@ -166,3 +166,73 @@ REGISTRY["api:get_cluster"] = Access(
     inside=lambda w: {"cluster_id": w.cluster_pudong.pk},
     outside=lambda w: {"cluster_id": w.cluster_xihu.pk},
 )
+
+# ---- enterprises (企业库) ---------------------------------------------------------------------
+
+
+def _ent_import(cluster: Any) -> Any:
+    """An import of `cluster` with a stored error file (so the error download exists)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from apps.enterprises.models import EnterpriseImport
+
+    batch = EnterpriseImport.objects.filter(cluster=cluster).first()
+    if batch is None:
+        name = default_storage.save(f"enterprises/test/{cluster.pk}-errors.xlsx", ContentFile(b"PK"))
+        batch = EnterpriseImport.objects.create(
+            cluster=cluster, year=2024, file_name=name, original_name="清单.xlsx", error_file_name=name
+        )
+    return batch
+
+
+def _ent_firm_year(cluster: Any) -> Any:
+    from apps.enterprises.models import FirmYear
+    from tests.factories_enterprises import FirmYearFactory
+
+    return FirmYear.objects.filter(cluster=cluster).first() or FirmYearFactory(cluster=cluster)
+
+
+_ENT_SEE = AUTHORITIES | {"operator"}
+_ent_in: Kwargs = lambda w: {"pk": w.cluster_pudong.pk}  # noqa: E731
+_ent_out: Kwargs = lambda w: {"pk": w.cluster_xihu.pk}  # noqa: E731
+REGISTRY["enterprises:index"] = Access(allowed=EVERYONE)
+for _name in ("enterprises:cluster", "enterprises:template", "enterprises:export"):
+    REGISTRY[_name] = Access(allowed=_ENT_SEE, inside=_ent_in, outside=_ent_out)
+REGISTRY["enterprises:named_list"] = Access(
+    allowed=_ENT_SEE,
+    inside=lambda w: {"pk": w.cluster_pudong.pk, "kind": "specialised"},
+    outside=lambda w: {"pk": w.cluster_xihu.pk, "kind": "specialised"},
+)
+REGISTRY["enterprises:upload"] = Access(
+    allowed=frozenset({"operator"}),
+    forbidden=AUTHORITIES,
+    inside=_ent_in,
+    outside=_ent_out,
+    method="post",
+    ok=frozenset({302}),
+    notes="no file posted: the operator is sent back with a message",
+)
+REGISTRY["enterprises:import_detail"] = Access(
+    allowed=_ENT_SEE,
+    inside=lambda w: {"pk": _ent_import(w.cluster_pudong).pk},
+    outside=lambda w: {"pk": _ent_import(w.cluster_xihu).pk},
+)
+REGISTRY["enterprises:import_errors"] = REGISTRY["enterprises:import_detail"]
+for _name in ("enterprises:import_commit", "enterprises:import_cancel"):
+    REGISTRY[_name] = Access(
+        allowed=frozenset({"operator"}),
+        forbidden=AUTHORITIES,
+        inside=lambda w: {"pk": _ent_import(w.cluster_pudong).pk},
+        outside=lambda w: {"pk": _ent_import(w.cluster_xihu).pk},
+        method="post",
+        ok=frozenset({302}),
+        notes="the import is not in preview: refused with a message and a redirect",
+    )
+REGISTRY["enterprises:firm_year"] = Access(
+    allowed=_ENT_SEE,
+    inside=lambda w: {"pk": _ent_firm_year(w.cluster_pudong).pk},
+    outside=lambda w: {"pk": _ent_firm_year(w.cluster_xihu).pk},
+)
+for _name in ("enterprises:city", "enterprises:duplicates"):
+    REGISTRY[_name] = Access(allowed=AUTHORITIES, forbidden=EVERYONE - AUTHORITIES)
