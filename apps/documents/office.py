@@ -39,7 +39,7 @@ def convert(data: bytes, filename: str, target: str = "pdf", *, timeout: int = D
         src.write_bytes(data)
         out_dir = Path(tmp) / "out"
         out_dir.mkdir()
-        filter_target = {"docx": 'docx:"MS Word 2007 XML"', "xlsx": 'xlsx:"Calc MS Excel 2007 XML"'}.get(target, target)
+        filter_target = {"docx": "docx:MS Word 2007 XML", "xlsx": "xlsx:Calc MS Excel 2007 XML"}.get(target, target)
         cmd = [
             SOFFICE,
             f"-env:UserInstallation={profile.as_uri()}",
