@@ -236,3 +236,79 @@ REGISTRY["enterprises:firm_year"] = Access(
 )
 for _name in ("enterprises:city", "enterprises:duplicates"):
     REGISTRY[_name] = Access(allowed=AUTHORITIES, forbidden=EVERYONE - AUTHORITIES)
+
+# ---- workflow (entries built in tests/factories_workflow.py) -----------------------------------
+from tests.factories_workflow import workflow_access_entries  # noqa: E402
+
+REGISTRY.update(workflow_access_entries())
+
+# ---- filings (在线填报) -------------------------------------------------------------------------
+
+
+def _filings_setup(w: Any) -> None:
+    """A draft of the Pudong cluster (assigned to the expert/evaluator) and one in Zhejiang."""
+    from tests.factories_filings import FilingFactory, evidence_for
+
+    pudong = FilingFactory(cluster=w.cluster_pudong, created_by=w.operator)
+    FilingFactory(cluster=w.cluster_xihu, created_by=w.province_zj_admin)
+    evidence_for(pudong, field_key="chain_cultivation", option_key="chain_map", uploaded_by=w.operator)
+    assign_to_expert_and_evaluator(lambda _w: pudong)(w)
+
+
+def _filing_in(w: Any) -> dict[str, Any]:
+    return {"pk": w.cluster_pudong.filings.get().pk}
+
+
+def _filing_out(w: Any) -> dict[str, Any]:
+    return {"pk": w.cluster_xihu.filings.get().pk}
+
+
+def _evidence_in(w: Any) -> dict[str, Any]:
+    return {"pk": w.cluster_pudong.filings.get().evidence.get().pk}
+
+
+def _evidence_out(w: Any) -> dict[str, Any]:
+    # Zhejiang's filing has no file; an id outside the user's filings must be 404.
+    return {"pk": 10**9}
+
+
+_FILING_VIEWERS = AUTHORITIES | {"operator", "expert", "evaluator"}
+REGISTRY["filings:list"] = Access(allowed=EVERYONE)
+REGISTRY["filings:new"] = Access(allowed=frozenset({"operator", "nobody"}), forbidden=EVERYONE - {"operator", "nobody"})
+for _name in ("filings:detail", "filings:print"):
+    REGISTRY[_name] = Access(allowed=_FILING_VIEWERS, inside=_filing_in, outside=_filing_out, setup=_filings_setup)
+REGISTRY["filings:edit"] = Access(
+    allowed=frozenset({"operator"}),
+    forbidden=_FILING_VIEWERS - {"operator"},
+    inside=_filing_in,
+    outside=_filing_out,
+    setup=_filings_setup,
+)
+for _name in ("filings:save", "filings:submit", "filings:evidence_upload"):
+    REGISTRY[_name] = Access(
+        allowed=frozenset({"operator"}),
+        forbidden=_FILING_VIEWERS - {"operator"},
+        inside=_filing_in,
+        outside=_filing_out,
+        setup=_filings_setup,
+        method="post",
+        ok=frozenset({200, 302, 400, 409, 422}),
+        data=lambda w: {"revision": "0"},
+    )
+REGISTRY["filings:evidence_download"] = Access(
+    allowed=_FILING_VIEWERS, inside=_evidence_in, outside=_evidence_out, setup=_filings_setup
+)
+REGISTRY["filings:evidence_delete"] = Access(
+    # The operator (first in ROLES) deletes the file, so later roles find nothing: 404. The 403
+    # for authorities is checked while the file exists in tests/views/filings/test_filing_pages.py.
+    allowed=frozenset({"operator"}),
+    inside=_evidence_in,
+    outside=_evidence_out,
+    setup=_filings_setup,
+    method="post",
+    ok=frozenset({200}),
+)
+
+# —— assessment (issue 5) ——
+# Stateless evaluation of a posted dossier; every logged-in user may use it (no object, no scope).
+REGISTRY["api:assess"] = Access(allowed=EVERYONE, method="post", ok=frozenset({200, 422}))
