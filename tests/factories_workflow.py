@@ -93,3 +93,132 @@ def expert(
     user.save()
     ExpertProfile.objects.create(user=user, affiliation=affiliation, district=district)
     return user
+
+
+# ---- access-matrix entries (tests/access_registry.py imports these) ----------------------------
+
+
+def _prepare(w: Any) -> None:
+    """Campaigns in Shanghai and Zhejiang with a submission each, assignments, an objection,
+    an attachment and a notification, stored on the world for the matrix's kwargs."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.base import ContentFile
+
+    from apps.orgs.models import Assignment
+    from apps.workflow.models import CampaignAttachment, Notification, Objection, ReviewAssignment
+
+    if getattr(w, "wf_campaign", None) is not None:
+        return
+    w.wf_campaign = campaign(w.shanghai, w.city_staff)
+    w.wf_campaign_zj = campaign(w.zhejiang, w.province_zj_admin, document_number="浙经信企〔2025〕9号")
+    w.wf_sub = submission(w.wf_campaign, w.cluster_pudong, state="expert_review")
+    w.wf_sub_xihu = submission(w.wf_campaign_zj, w.cluster_xihu, state="expert_review")
+    ReviewAssignment.objects.create(submission=w.wf_sub, expert=w.expert, method="manual", assigned_by=w.city_staff)
+    ct = ContentType.objects.get_for_model(Submission)
+    Assignment.objects.create(user=w.expert, content_type=ct, object_id=w.wf_sub.pk, purpose="expert_review")
+    Assignment.objects.create(user=w.evaluator, content_type=ct, object_id=w.wf_sub.pk, purpose="evaluation")
+    w.wf_objection = Objection.objects.create(
+        submission=w.wf_sub,
+        objector_name="王某",
+        objector_contact="13800000000",
+        content="异议",
+        recorded_by=w.city_staff,
+    )
+    w.wf_objection_xihu = Objection.objects.create(
+        submission=w.wf_sub_xihu,
+        objector_name="李某",
+        objector_contact="13900000000",
+        content="异议",
+        recorded_by=w.province_zj_admin,
+    )
+    atts = []
+    for c, who in ((w.wf_campaign, w.city_staff), (w.wf_campaign_zj, w.province_zj_admin)):
+        a = CampaignAttachment(campaign=c, name="附件1", uploaded_by=who)
+        a.file.save("附件1.txt", ContentFile("附件内容".encode()), save=True)
+        atts.append(a)
+    w.wf_attachment, w.wf_attachment_zj = atts
+    w.wf_note = Notification.objects.create(
+        recipient=w.operator, key="matrix", title="测试消息", url="/workflow/inbox/"
+    )
+    w.wf_note_zj = Notification.objects.create(recipient=w.province_zj_admin, key="matrix", title="测试消息")
+
+
+def workflow_access_entries() -> dict[str, Any]:
+    from tests.access_registry import AUTHORITIES, CITY, EVERYONE, NO_ONE, Access
+
+    viewers = AUTHORITIES | {"operator", "expert", "evaluator"}
+    camp_in = lambda w: {"pk": w.wf_campaign.pk}  # noqa: E731
+    camp_out = lambda w: {"pk": w.wf_campaign_zj.pk}  # noqa: E731
+    sub_in = lambda w: {"pk": w.wf_sub.pk}  # noqa: E731
+    sub_out = lambda w: {"pk": w.wf_sub_xihu.pk}  # noqa: E731
+    post302 = {"method": "post", "ok": frozenset({302}), "setup": _prepare}
+    e: dict[str, Any] = {}
+    e["workflow:campaign_list"] = Access(allowed=EVERYONE)
+    e["workflow:campaign_create"] = Access(allowed=CITY | {"ministry"}, forbidden=EVERYONE - CITY - {"ministry"})
+    e["workflow:campaign_detail"] = Access(allowed=EVERYONE, inside=camp_in, outside=camp_out, setup=_prepare)
+    for name in ("workflow:campaign_publish", "workflow:campaign_attach"):
+        e[name] = Access(allowed=CITY, forbidden=EVERYONE - CITY, inside=camp_in, outside=camp_out, **post302)
+    e["workflow:submission_start"] = Access(
+        allowed=frozenset({"operator"}),
+        forbidden=EVERYONE - {"operator", "nobody"},
+        inside=camp_in,
+        outside=camp_out,
+        data=lambda w: {"track": w.wf_campaign.tracks.first().pk, "cluster": w.cluster_pudong.pk},
+        notes="the Pudong cluster already has its application: refused with a message; nobody has no cluster → 404",
+        **post302,
+    )
+    for name in ("workflow:review_draw", "workflow:review_ranking"):
+        e[name] = Access(allowed=CITY, forbidden=EVERYONE - CITY, inside=camp_in, outside=camp_out, setup=_prepare)
+    for name in (
+        "workflow:bulk",
+        "workflow:list_recommendation",
+        "workflow:list_rereview",
+        "workflow:list_publicity",
+        "workflow:list_recognition",
+    ):
+        e[name] = Access(
+            allowed=AUTHORITIES, forbidden=EVERYONE - AUTHORITIES, inside=camp_in, outside=camp_out, setup=_prepare
+        )
+    e["workflow:attachment_download"] = Access(
+        allowed=EVERYONE,
+        inside=lambda w: {"pk": w.wf_attachment.pk},
+        outside=lambda w: {"pk": w.wf_attachment_zj.pk},
+        setup=_prepare,
+    )
+    e["workflow:submission_list"] = Access(allowed=EVERYONE)
+    e["workflow:submission_detail"] = Access(allowed=viewers, inside=sub_in, outside=sub_out, setup=_prepare)
+    e["workflow:submission_transition"] = Access(
+        allowed=viewers, inside=sub_in, outside=sub_out, notes="no transition named: refused with a message", **post302
+    )
+    for name in ("workflow:objection_create", "workflow:review_assign"):
+        e[name] = Access(allowed=CITY, forbidden=viewers - CITY, inside=sub_in, outside=sub_out, **post302)
+    e["workflow:objection_handle"] = Access(
+        allowed=CITY,
+        forbidden=viewers - CITY,
+        inside=lambda w: {"pk": w.wf_objection.pk},
+        outside=lambda w: {"pk": w.wf_objection_xihu.pk},
+        **post302,
+    )
+    e["workflow:conflict_declare"] = Access(
+        allowed=frozenset({"expert"}), forbidden=viewers - {"expert"}, inside=sub_in, outside=sub_out, **post302
+    )
+    e["workflow:review_score"] = Access(
+        allowed=frozenset({"expert"}), forbidden=viewers - {"expert"}, inside=sub_in, outside=sub_out, setup=_prepare
+    )
+    e["workflow:inbox"] = Access(allowed=EVERYONE)
+    e["workflow:calendar"] = Access(allowed=EVERYONE)
+    e["workflow:notification_read"] = Access(
+        allowed=frozenset({"operator"}),
+        inside=lambda w: {"pk": w.wf_note.pk},
+        outside=lambda w: {"pk": w.wf_note_zj.pk},
+        outside_visible=NO_ONE,
+        **post302,
+    )
+    e["workflow:lifecycle"] = Access(allowed=AUTHORITIES, forbidden=EVERYONE - AUTHORITIES)
+    e["workflow:revoke"] = Access(
+        allowed=CITY,
+        forbidden=frozenset({"operator", "district", "ministry"}),
+        inside=lambda w: {"pk": w.cluster_pudong.pk},
+        outside=lambda w: {"pk": w.cluster_xihu.pk},
+    )
+    return e

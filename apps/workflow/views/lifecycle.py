@@ -128,7 +128,7 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "subs": subs,
-            "options": sorted(options.items()),
+            "options": sorted((f"{k[0]}:{k[1]}", v) for k, v in options.items()),
             "rows": rows,
             "selected": selected,
             "choice": choice,

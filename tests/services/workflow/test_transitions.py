@@ -70,7 +70,7 @@ def test_district_return_needs_a_reason_per_field_and_reopens_only_those_fields(
     before = db_state()
     with pytest.raises(ServiceError, match="至少指定一个栏目"):
         apply(world.district, sub, "district_return", comment="请补充")
-    with pytest.raises(ServiceError, match="表中没有栏目“不存在”|表单中没有栏目“不存在”"):
+    with pytest.raises(ServiceError, match=r"表单中没有栏目“不存在”"):
         apply(world.district, sub, "district_return", comment="请补充", field_reasons={"不存在": "x"})
     assert db_state() == before
     apply(world.district, sub, "district_return", comment="请补充", field_reasons={"area_km2": "面积与规划图不符"})
@@ -136,7 +136,7 @@ def test_a_stale_expected_state_is_told_who_acted_first_and_nothing_is_applied(w
     stale = Submission.objects.get(pk=sub.pk)
     apply(world.district, sub, "district_recommend", comment="同意推荐")
     before = db_state()
-    with pytest.raises(ConcurrentEdit, match="已由.*办理为“市形式审查”.*请刷新页面"):
+    with pytest.raises(ConcurrentEdit, match=r"已由.*办理为“市形式审查”.*请刷新页面"):
         transition_apply(
             actor=world.district,
             instance=stale,
@@ -167,7 +167,7 @@ def test_over_the_quota_the_province_is_refused_and_nothing_changes(world: Any) 
     apply(world.province_zj_admin, subs[0], "province_recommend", comment="推荐", data={"rank": 1})
     apply(world.province_zj_admin, subs[1], "province_recommend", comment="推荐", data={"rank": 2})
     before = db_state()
-    with pytest.raises(ServiceError, match="推荐名额为 2 个，已推荐 2 个，不能再推荐") as exc:
+    with pytest.raises(ServiceError, match=r"推荐名额为 2 个，已推荐 2 个，不能再推荐") as exc:
         apply(world.province_zj_admin, subs[2], "province_recommend", comment="推荐", data={"rank": 3})
     assert exc.value.code == "quota"
     assert db_state() == before
