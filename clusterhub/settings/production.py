@@ -28,6 +28,8 @@ DEBUG = False
 SECRET_KEY = _env("SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in _env("ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+# The reverse proxies whose X-Real-IP header is believed (apps.core.middleware.client_ip).
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()]
 DATABASES = {"default": dj_database_url.parse(_env("DATABASE_URL"), conn_max_age=60)}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
