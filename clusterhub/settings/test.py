@@ -26,6 +26,8 @@ else:
 # Fast hashing in tests only; production keeps Django's PBKDF2 default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="clusterhub-test-media-"))
+# An existing (empty) directory keeps whitenoise quiet; tests serve static files through finders.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="clusterhub-test-static-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
