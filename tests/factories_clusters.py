@@ -22,9 +22,9 @@ class RecognitionFactory(factory.django.DjangoModelFactory):
 
     level = RecognitionLevel.MUNICIPAL
     batch_year = 2023
-    document_number = factory.Sequence(lambda n: f"沪经信企〔2023〕{n + 10}号")
-    valid_from = date(2023, 7, 1)
-    valid_to = date(2026, 6, 30)
+    document_number = factory.LazyAttributeSequence(lambda o, n: f"沪经信企〔{o.batch_year}〕{n + 10}号")
+    valid_from = factory.LazyAttribute(lambda o: date(o.batch_year, 7, 1))
+    valid_to = factory.LazyAttribute(lambda o: date(o.batch_year + 3, 6, 30))
     status = ClusterStatus.RECOGNISED
     is_current = True
 

@@ -17,22 +17,26 @@ EXTRA_LABELS = {"roles": "角色", "cluster_status": "集群状态"}
 EXTRA_CHOICES = {"cluster_status": ("clusters.cluster", "status")}
 
 
-def _field(object_type: str, key: str) -> Any:
-    model_label, name = EXTRA_CHOICES.get(key, (object_type, key))
-    try:
-        return apps.get_model(model_label)._meta.get_field(name)
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return None
+def _field(types: tuple[str, ...], key: str) -> Any:
+    """The model field named `key` on the changed object's model, else on its subject's model
+    (a confirmed major change also records the cluster fields it changed)."""
+    candidates = [EXTRA_CHOICES[key]] if key in EXTRA_CHOICES else [(t, key) for t in types if t]
+    for model_label, name in candidates:
+        try:
+            return apps.get_model(model_label)._meta.get_field(name)
+        except (LookupError, ValueError, FieldDoesNotExist):
+            continue
+    return None
 
 
-def _label(object_type: str, key: str) -> str:
+def _label(object_type: tuple[str, ...], key: str) -> str:
     if key in EXTRA_LABELS:
         return EXTRA_LABELS[key]
     field = _field(object_type, key)
     return str(getattr(field, "verbose_name", key)) if field is not None else key
 
 
-def _choice(object_type: str, key: str, value: Any) -> Any:
+def _choice(object_type: tuple[str, ...], key: str, value: Any) -> Any:
     field = _field(object_type, key)
     choices = dict(getattr(field, "flatchoices", None) or [])
     return choices.get(value, value) if isinstance(value, str) else value
@@ -56,6 +60,6 @@ def change_rows(event: AuditEvent) -> list[tuple[str, str, str]]:
     rows = []
     for key, pair in (event.changes or {}).items():
         if isinstance(pair, list | tuple) and len(pair) == 2:
-            t = event.object_type
+            t = (event.object_type, event.subject_type)
             rows.append((_label(t, key), _show(_choice(t, key, pair[0])), _show(_choice(t, key, pair[1]))))
     return rows
