@@ -146,7 +146,7 @@ def campaign_publish(*, actor: Any, campaign: Campaign) -> Campaign:
     """Publish: open one submission per addressee (recognised clusters, districts, clusters due for
     re-review); new applicants start their own from the campaign page. Addressees are notified."""
     require(permissions.can_manage_campaign(actor, campaign))
-    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    locked = Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
     if locked.status != CampaignStatus.DRAFT:
         raise ServiceError("该通知已发布，不能重复发布。")
     if not locked.deadlines.exists():

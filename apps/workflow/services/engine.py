@@ -123,7 +123,7 @@ def _check_quota(submission: Submission, t: Transition, actor: Any, data: dict[s
     campaign = submission.campaign
     if campaign is None:
         raise ServiceError("该事项不属于任何工作通知，无法核对推荐名额。")
-    Campaign.objects.select_for_update().get(pk=campaign.pk)
+    Campaign.objects.select_for_update(of=("self",)).get(pk=campaign.pk)
     org = getattr(actor, "organisation", None)
     province: Organisation | None = (
         org if org is not None and org.kind == OrgKind.PROVINCE else submission.district.province()
@@ -236,7 +236,7 @@ def _extend_recognition(actor: Any, submission: Submission, wf: Workflow, data: 
     if cluster is None:
         raise ServiceError("该事项没有关联集群。")
     current = (
-        Recognition.objects.select_for_update()
+        Recognition.objects.select_for_update(of=("self",))
         .filter(cluster=cluster, level=wf.recognition_level, is_current=True)
         .order_by("-valid_to")
         .first()
@@ -308,7 +308,9 @@ def transition_apply(
     now = now or timezone.now()
     with transaction.atomic():
         submission = (
-            Submission.objects.select_for_update().select_related("campaign", "cluster", "district").get(pk=instance.pk)
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("campaign", "cluster", "district")
+            .get(pk=instance.pk)
         )
         wf = submission.workflow
         t = wf.transitions.get(transition)
@@ -485,7 +487,7 @@ def submission_start(
 @transaction.atomic
 def submission_bind_subject(*, actor: Any, submission: Submission, subject: Any) -> Submission:
     """Attach the filled form to a submission (once)."""
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    locked = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
     if locked.subject_id is not None:
         raise ServiceError("该事项已关联填报表单。")
     locked.subject_type = ContentType.objects.get_for_model(subject)

@@ -121,7 +121,7 @@ def _assign(actor: Any, submission: Submission, expert: User, method: str, draw:
 @transaction.atomic
 def review_assign(*, actor: Any, submission: Submission, expert: User) -> ReviewAssignment:
     """人工指定: assign one expert by hand (conflicts refused)."""
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    locked = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
     require(permissions.can_review_as_authority(actor, locked))
     _check_reviewable(locked)
     return _assign(actor, locked, expert, AssignmentMethod.MANUAL, None)
@@ -218,7 +218,9 @@ def expert_draw(
     require(permissions.can_manage_expert_review(actor, campaign))
     if not submissions:
         raise ServiceError("请至少选择一项申报。", field="submissions")
-    locked = list(Submission.objects.select_for_update().filter(pk__in=[s.pk for s in submissions]).order_by("pk"))
+    locked = list(
+        Submission.objects.select_for_update(of=("self",)).filter(pk__in=[s.pk for s in submissions]).order_by("pk")
+    )
     for s in locked:
         if s.campaign_id != campaign.pk:
             raise ServiceError(f"“{s}”不属于本通知。")
@@ -319,7 +321,7 @@ def _parse_items(rubric: Rubric, items: dict[str, Any], final: bool) -> dict[str
 @transaction.atomic
 def score_save(*, actor: Any, submission: Submission, items: dict[str, Any], comment: str, submit: bool) -> ExpertScore:
     """Save (暂存) or submit (提交) an expert's scores. Submitted scores are final."""
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    locked = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
     require(permissions.can_score_submission(actor, locked))
     ra = ReviewAssignment.objects.get(submission=locked, expert=actor)
     reasons = conflicts_of(actor, locked)
@@ -327,7 +329,9 @@ def score_save(*, actor: Any, submission: Submission, items: dict[str, Any], com
         raise ServiceError(f"您须回避该申报：{'；'.join(reasons)}。", code="conflict")
     campaign = locked.campaign
     rubric = get_rubric(campaign.scoring_rubric if campaign else "municipal_expert_review.v1")
-    score, _ = ExpertScore.objects.select_for_update().get_or_create(assignment=ra, defaults={"rubric": rubric.ref})
+    score, _ = ExpertScore.objects.select_for_update(of=("self",)).get_or_create(
+        assignment=ra, defaults={"rubric": rubric.ref}
+    )
     if score.status == ScoreStatus.SUBMITTED:
         raise ServiceError("您已提交评分，不能再修改。", code="wrong_state")
     parsed = _parse_items(rubric, items, final=submit)

@@ -37,7 +37,7 @@ def objection_record(
     evidence: File | None = None,
 ) -> Objection:
     """Record a real-name objection received during the 公示 period."""
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    locked = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
     require(permissions.can_review_as_authority(actor, locked))
     if locked.state != "publicity":
         raise ServiceError(
@@ -65,7 +65,7 @@ def objection_record(
 
 @transaction.atomic
 def objection_handle(*, actor: Any, objection: Objection, outcome: str, handling: str) -> Objection:
-    locked = Objection.objects.select_for_update().select_related("submission").get(pk=objection.pk)
+    locked = Objection.objects.select_for_update(of=("self",)).select_related("submission").get(pk=objection.pk)
     require(permissions.can_review_as_authority(actor, locked.submission))
     if locked.status != ObjectionStatus.PENDING:
         raise ServiceError("该异议已处理。", code="wrong_state")
@@ -102,7 +102,7 @@ def recognition_revoke(
     evidence_file: File | None = None,
 ) -> Revocation:
     """撤销认定 on one of the five grounds of 002 第十九条: sets the cluster status 已撤销."""
-    locked = Cluster.objects.select_for_update().select_related("district").get(pk=cluster.pk)
+    locked = Cluster.objects.select_for_update(of=("self",)).select_related("district").get(pk=cluster.pk)
     require(permissions.can_revoke_recognition(actor, locked))
     if ground not in RevocationGround.values:
         raise ServiceError("请选择撤销情形（第十九条所列五种情形之一）。", field="ground")
