@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterhub.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -49,7 +49,8 @@ def main() -> None:
     elapsed = time.perf_counter() - t
     failed = sum(1 for r in results if r.error)
     print(
-        f"批量导出 {n} 份（.docx + PDF，2 个进程）：{elapsed:.1f} s，zip {len(data) / 1e6:.1f} MB，失败 {failed} 份（目标 ≤ 180 s）"
+        f"批量导出 {n} 份（.docx + PDF，2 个进程）：{elapsed:.1f} s，"
+        f"zip {len(data) / 1e6:.1f} MB，失败 {failed} 份（目标 ≤ 180 s）"
     )
 
 

@@ -30,7 +30,7 @@ class ExportItem:
     template_code: str
     template_version: str
     values: dict[str, Any]
-    meta: FormMeta = FormMeta()
+    meta: FormMeta = field(default_factory=FormMeta)
     evidence: tuple[EvidenceFile, ...] = ()
 
 
@@ -51,7 +51,7 @@ def render_item(item: ExportItem) -> ItemResult:
         result.files[f"{name}.pdf"] = render_form_pdf(template, item.values, item.meta, refs)
         for n, ev in enumerate(item.evidence, start=1):
             result.files[f"佐证材料/{n:02d}_{ev.filename}"] = ev.read()
-    except Exception as exc:  # noqa: BLE001  (one failing item is reported, the batch goes on)
+    except Exception as exc:
         result.files = {}
         result.error = f"{type(exc).__name__}: {exc}"
     return result
