@@ -312,3 +312,4 @@ REGISTRY["filings:evidence_delete"] = Access(
 # —— assessment (issue 5) ——
 # Stateless evaluation of a posted dossier; every logged-in user may use it (no object, no scope).
 REGISTRY["api:assess"] = Access(allowed=EVERYONE, method="post", ok=frozenset({200, 400, 422}))
+REGISTRY["api:list_indicators"] = Access(allowed=EVERYONE)  # 指标目录: reference data, same for every logged-in user
