@@ -268,7 +268,8 @@ def recognition_add(
 def recognition_set_status(*, actor: Any, recognition: Recognition, status: str, reason: str) -> Recognition:
     """Change a recognition's status (复核中, 已期满, 已撤销 …) with the reason of the change."""
     rec = Recognition.objects.select_for_update().select_related("cluster__district").get(pk=recognition.pk)
-    require(permissions.can_manage_recognition(actor, rec.cluster))
+    if actor is not None:  # None: a system job (e.g. expiry at the end of the validity period)
+        require(permissions.can_manage_recognition(actor, rec.cluster))
     if status not in ClusterStatus.values:
         raise ServiceError("请选择状态。", field="status")
     if status == rec.status:

@@ -41,7 +41,12 @@ def _form_error(form: Any, exc: ServiceError) -> None:
 
 
 def cluster_list(request: HttpRequest) -> HttpResponse:
-    qs = filter_clusters(clusters_visible_to(request.user), request.GET).prefetch_related("recognitions")
+    # District order as created (the order of 000 附件5), then name.
+    qs = (
+        filter_clusters(clusters_visible_to(request.user), request.GET)
+        .prefetch_related("recognitions")
+        .order_by("district_id", "name")
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

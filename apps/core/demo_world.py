@@ -509,10 +509,7 @@ def _cluster(world: DemoWorld, row: tuple, district: Organisation, prefix: str) 
                 ClusterStatus.EXPIRED: "有效期满未申请复核（管理办法第十九条（一），演示）",
                 ClusterStatus.REVOKED: "未及时报送年度发展情况报告（管理办法第十九条（三），演示）",
             }
-            rec.status = status
-            rec.status_reason = reasons[status]
-            rec.save(update_fields=["status", "status_reason"])
-            Cluster.objects.filter(pk=cluster.pk).update(status=status)
+            cluster_services.recognition_set_status(actor=None, recognition=rec, status=status, reason=reasons[status])
     world.clusters[key] = cluster
 
 

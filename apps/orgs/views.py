@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -36,7 +36,11 @@ def _form_error(form: object, exc: ServiceError) -> None:
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
     _require(permissions.can_administer(request.user))
-    orgs = organisations_administered_by(request.user).select_related("parent")
+    # Depth-first, siblings in creation order: sort on the numeric path segments.
+    orgs = sorted(
+        organisations_administered_by(request.user).select_related("parent").annotate(user_count=Count("users")),
+        key=lambda o: [int(p) for p in o.path.strip("/").split("/") if p],
+    )
     root_depth = min((o.path.count("/") for o in orgs), default=0)
     rows = [(o, o.path.count("/") - root_depth) for o in orgs]
     return render(request, "orgs/list.html", {"rows": rows})

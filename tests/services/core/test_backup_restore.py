@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def site(world):
+def site(world, settings, tmp_path):
     from django.contrib.contenttypes.models import ContentType
+
+    settings.MEDIA_ROOT = tmp_path / "media"  # an empty storage of its own (setting_changed resets it)
 
     RecognitionFactory(cluster=world.cluster_pudong)
     Assignment.objects.create(
@@ -25,8 +27,6 @@ def site(world):
         object_id=world.cluster_pudong.pk,
     )
     audit_record(actor=world.city_admin, action="test.event", action_label="测试事件", obj=world.pudong)
-    for name in list(default_storage.listdir("")[1]):
-        default_storage.delete(name)
     default_storage.save("evidence/2025/浦东/佐证材料.pdf", ContentFile(b"%PDF-1.4 evidence"))
     default_storage.save("documents/申报表.docx", ContentFile(b"PK docx bytes"))
     return world
