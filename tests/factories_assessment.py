@@ -63,3 +63,62 @@ def dossier_data(indicators: dict[str, dict[str, Any]] | None = None, **answers:
 
 def dossier(indicators: dict[str, dict[str, Any]] | None = None, **answers: Any) -> Dossier:
     return Dossier.from_dict(dossier_data(indicators, **answers))
+
+
+# —— database objects ——————————————————————————————————————————————————————————————
+
+
+def stored_dossier(
+    cluster: Any, data: dict[str, Any] | None = None, *, year: int = 2024, label: str = "测试资料"
+) -> Any:
+    """A `ClusterDossier` of `cluster` (the latest one the self-check reads)."""
+    from apps.assessment.models import ClusterDossier
+
+    return ClusterDossier.objects.create(
+        cluster=cluster, year=year, data=data if data is not None else dossier_data(), source_label=label
+    )
+
+
+def assessment_record(
+    cluster: Any, actor: Any, data: dict[str, Any] | None = None, *, ruleset_id: str = "sh-recognition-2025-v1"
+) -> Any:
+    """A stored result of the day, made through the audited service."""
+    from apps.assessment import services
+
+    return services.assessment_run(
+        actor=actor, cluster=cluster, ruleset_id=ruleset_id, dossier_data=data if data is not None else dossier_data()
+    )
+
+
+# —— access-matrix entries (tests/access_registry.py imports them) ————————————————————
+
+
+def _record_of(w: Any, cluster: Any) -> Any:
+    from apps.assessment.models import AssessmentRecord
+
+    found = AssessmentRecord.objects.filter(cluster=cluster).first()
+    actor = w.operator if cluster == w.cluster_pudong else w.province_zj_admin
+    return found or assessment_record(cluster, actor)
+
+
+def assessment_access_entries() -> dict[str, Any]:
+    """Access entries of every assessment URL name (see tests/access_registry.py)."""
+    from tests.access_registry import AUTHORITIES, Access
+
+    entries: dict[str, Any] = {}
+    entries["assessment:record_detail"] = Access(
+        allowed=AUTHORITIES | {"operator"},
+        inside=lambda w: {"pk": _record_of(w, w.cluster_pudong).pk},
+        outside=lambda w: {"pk": _record_of(w, w.cluster_xihu).pk},
+    )
+    entries["assessment:judgment_record"] = Access(
+        allowed=AUTHORITIES,
+        forbidden=frozenset({"operator"}),
+        inside=lambda w: {"pk": _record_of(w, w.cluster_pudong).pk},
+        outside=lambda w: {"pk": _record_of(w, w.cluster_xihu).pk},
+        method="post",
+        ok=frozenset({400}),
+        data=lambda w: {"rule_id": "sh.6.4.chain", "decision": "pass", "comment": ""},
+        notes="no comment: refused with the form kept (400); the operator sees the record but may not judge (403)",
+    )
+    return entries

@@ -18,7 +18,7 @@ from .expressions import Missing, Value, parse
 from .rulesets import OP_INCLUSIVE, OP_SYMBOLS, WORD_OPS, Rule, RuleSet, get_ruleset
 
 PASS, FAIL, WARNING, JUDGMENT, MISSING = "pass", "fail", "warning", "judgment", "missing"
-STATUS_LABELS = {PASS: "符合", FAIL: "不符合", WARNING: "提示", JUDGMENT: "需人工判断", MISSING: "资料不全"}
+STATUS_LABELS = {PASS: "通过", FAIL: "不通过", WARNING: "警示", JUDGMENT: "需人工判断", MISSING: "资料不全"}
 
 VERDICT_MEETS, VERDICT_FAILS, VERDICT_JUDGMENT, VERDICT_INCOMPLETE = "meets", "fails", "judgment", "incomplete"
 VERDICT_LABELS = {

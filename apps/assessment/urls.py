@@ -1,6 +1,11 @@
-"""Pages of this app, mounted by clusterhub/urls.py."""
+"""Pages of this app, mounted by clusterhub/urls.py under /assessment/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import results
 
 app_name = "assessment"
-urlpatterns: list = []
+urlpatterns = [
+    path("records/<int:pk>/", results.record_detail, name="record_detail"),
+    path("records/<int:pk>/judgment/", results.judgment_record, name="judgment_record"),
+]
