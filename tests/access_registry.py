@@ -313,3 +313,8 @@ REGISTRY["filings:evidence_delete"] = Access(
 # Stateless evaluation of a posted dossier; every logged-in user may use it (no object, no scope).
 REGISTRY["api:assess"] = Access(allowed=EVERYONE, method="post", ok=frozenset({200, 400, 422}))
 REGISTRY["api:list_indicators"] = Access(allowed=EVERYONE)  # 指标目录: reference data, same for every logged-in user
+
+# —— assessment pages (entries built in tests/factories_assessment.py) ——
+from tests.factories_assessment import assessment_access_entries  # noqa: E402
+
+REGISTRY.update(assessment_access_entries())
