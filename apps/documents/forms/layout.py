@@ -12,7 +12,11 @@ How a template maps to the original's layout (all derived from the definition, n
 - target tables and row tables are grids of their own; narratives are label/value rows;
 - the 串页 rule is read from the instructions ("其中一至七部分不得串页"): those sections, and the
   one after the last of them, start on a new page;
-- fields with evidence cite the evidence pages (佐证 P3–P5) when a bundle numbered them.
+- fields with evidence cite the evidence pages (佐证 P3–P5) when a bundle numbered them;
+- a field shown only under a condition (``visible_when``, e.g. the 情况说明 that a “是” answer
+  requires) prints 无 when the condition does not hold in a filled form, as the 填报说明 ask
+  (“无相关情况时应填写‘无’”); an attachment row prints where its file is (见佐证材料 P3 or the
+  file's title) or 未附 — never an empty value cell in a filled form.
 
 Every value cell carries `ref`, the path of the value it shows (e.g. ``output_value[2022]``,
 ``standards[2024][national][lead]``, ``plan_targets[fixed][iip][target_2025]``), which is how the
@@ -28,7 +32,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from apps.filings.definitions import NONE_MARK, Field, Section, Template, compute
+from apps.filings.definitions import NONE_MARK, Field, FormulaError, Section, Template, compute, evaluate, parse_decimal
+from apps.filings.definitions.formula import MissingValue, Ref
 from apps.filings.definitions.types import STANDARD_CATEGORIES, STANDARD_ROLES
 
 # ---- block model --------------------------------------------------------------------------------
@@ -228,6 +233,52 @@ class _Builder:
             e.pages for e in self.evidence if e.pages and (e.field_key == key or e.field_key.startswith(key + "."))
         ]
         return "、".join(pages)
+
+    def evidence_for(self, key: str) -> list[EvidenceRef]:
+        return [e for e in self.evidence if e.field_key == key or e.field_key.startswith(key + ".")]
+
+    def applies(self, f: Field) -> bool | None:
+        """Whether a conditional field (visible_when) applies to these values: None for the blank
+        form or while the answer it depends on is blank."""
+        if not f.visible_when:
+            return True
+        if not self.v:
+            return None
+        try:
+            return bool(evaluate(f.visible_when, self._resolve))
+        except MissingValue:
+            return None
+        except FormulaError:
+            return True
+
+    def _resolve(self, ref: Ref) -> Any:
+        f = self.t.fields.get(ref.name)
+        raw = self.v.get(ref.name)
+        if f is None or raw is None or raw == "":
+            return None
+        if f.kind in ("text", "narrative", "date", "choice"):
+            return str(raw).strip() or None
+        if f.kind == "checkboxes":
+            return tuple(raw.get("checked") or ()) if isinstance(raw, dict) else None
+        node: Any = raw
+        for part in ref.path:
+            node = node.get(str(part)) if isinstance(node, dict) else None
+        return parse_decimal(node) if isinstance(node, str | int) else None
+
+    def attachment_text(self, f: Field) -> str:
+        """What an attachment row (e.g. 情况说明) prints in its value cell."""
+        applies = self.applies(f)
+        if applies is None:
+            return ""
+        if not applies:
+            return NONE_MARK
+        refs = self.evidence_for(f.key)
+        pages = "、".join(e.pages for e in refs if e.pages)
+        if pages:
+            return f"见佐证材料 {pages}"
+        if refs:
+            return "见佐证材料：" + "、".join(e.title for e in refs)
+        return "未附" if self.v else ""
 
     def add(self, item: Heading | Para | Grid | Cover, new_page: bool = False) -> None:
         self.blocks.append(Block(item, new_page))
@@ -580,8 +631,9 @@ class _SectionGrid:
             text = f"{comp.value:.2f}" if comp is not None and comp.value is not None else ""
             cell = _cell(text, ref=f.key, align="center")
         elif kind == "attachment":
-            pages = self.b.pages_for(f.key)
-            cell = _cell(f"见佐证材料 {pages}" if pages else "", ref=f.key)
+            cell = _cell(self.b.attachment_text(f), ref=f.key)
+        elif self.b.applies(f) is False:
+            cell = _cell(NONE_MARK, ref=f.key)
         elif kind == "date":
             cell = _cell(cn_date_text(v), ref=f.key)
         elif kind == "number":
@@ -604,7 +656,8 @@ class _SectionGrid:
         if f.help:
             label.lines.append([Run(f.help)])
         self.add_row([(0, label)])
-        value = _cell(plain(self.b.v.get(f.key)), ref=f.key, colspan=self.ncols)
+        text = NONE_MARK if self.b.applies(f) is False else plain(self.b.v.get(f.key))
+        value = _cell(text, ref=f.key, colspan=self.ncols)
         value.field_key = f.key
         self.add_row([(0, value)], 30.0)
 
