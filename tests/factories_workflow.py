@@ -41,6 +41,7 @@ def campaign(
         deadlines
         or {
             "operator_submission": ahead,
+            "application_submission": ahead,
             "district_review": ahead,
             "city_review": ahead,
             "provincial_recommendation": ahead,
@@ -141,6 +142,17 @@ def _prepare(w: Any) -> None:
         recipient=w.operator, key="matrix", title="测试消息", url="/workflow/inbox/"
     )
     w.wf_note_zj = Notification.objects.create(recipient=w.province_zj_admin, key="matrix", title="测试消息")
+    # Each submission's application form (填报表单), bound as its subject.
+    from tests.factories_filings import FilingFactory
+
+    w.wf_filing = FilingFactory(cluster=w.cluster_pudong, created_by=w.operator, campaign_ref="沪经信企〔2025〕73号")
+    w.wf_filing_xihu = FilingFactory(
+        cluster=w.cluster_xihu, created_by=w.city_staff, campaign_ref="浙经信企〔2025〕9号"
+    )
+    for sub, filing in ((w.wf_sub, w.wf_filing), (w.wf_sub_xihu, w.wf_filing_xihu)):
+        sub.subject_type = ContentType.objects.get_for_model(filing)
+        sub.subject_id = filing.pk
+        sub.save(update_fields=["subject_type", "subject_id"])
 
 
 def workflow_access_entries() -> dict[str, Any]:
@@ -189,6 +201,21 @@ def workflow_access_entries() -> dict[str, Any]:
     e["workflow:submission_detail"] = Access(allowed=viewers, inside=sub_in, outside=sub_out, setup=_prepare)
     e["workflow:submission_transition"] = Access(
         allowed=viewers, inside=sub_in, outside=sub_out, notes="no transition named: refused with a message", **post302
+    )
+    e["workflow:submission_open_form"] = Access(
+        allowed=viewers,
+        inside=sub_in,
+        outside=sub_out,
+        notes="the submission already has its form (and is at expert review): refused with a message",
+        **post302,
+    )
+    e["workflow:form_submission"] = Access(
+        allowed=viewers,
+        ok=frozenset({302}),
+        inside=lambda w: {"pk": w.wf_filing.pk},
+        outside=lambda w: {"pk": w.wf_filing_xihu.pk},
+        setup=_prepare,
+        notes="redirects to the submission the form belongs to",
     )
     for name in ("workflow:objection_create", "workflow:review_assign"):
         e[name] = Access(allowed=CITY, forbidden=viewers - CITY, inside=sub_in, outside=sub_out, **post302)

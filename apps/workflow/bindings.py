@@ -1,49 +1,176 @@
-"""Binds the workflow to the filings app's `Filing` (when its services exist): submitting,
-returning (re-opening the flagged fields with reasons) and locking go through the filings
-services, and a submission's diff comes from the filing's revision history."""
+"""Binds the workflow to the filings app's `Filing` (填报表单).
+
+A submission whose campaign track names a form template gets a Filing (created by the operator
+through `services.forms.submission_open_form`). From then on:
+- submitting (提交申报 / 重新提交) runs `filing_submit`, so every error blocks and every warning
+  needs its written explanation before the submission moves on;
+- 退回修改 / 退回补正 runs `filing_return` with the reviewer's reasons per field, which re-opens
+  only those fields; the keys are the template's field keys and the pages show them by label
+  (“二、主导产业情况 · 集群企业数量”);
+- the authority locks the form when the review no longer needs the operator (`filing_lock`);
+- the reviewer's diff of a resubmission is the filings app's `submission_diff` (the snapshots
+  kept in FilingRevision at each submission), read with the template's labels.
+"""
 
 from __future__ import annotations
 
-import importlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.urls import reverse
 
-from .subjects import SubjectAdapter, register_adapter
+from .subjects import DiffRow, FormField, FormSection, SubjectAdapter, register_adapter
+
+
+@dataclass(frozen=True)
+class _Labels:
+    flat: dict[str, str]
+    groups: list[tuple[str, list[tuple[str, str]]]]
+
+
+def _template(filing: Any) -> Any:
+    from apps.filings.services import template_of
+
+    return template_of(filing)
+
+
+def _labels(filing: Any) -> _Labels:
+    """Field keys a reviewer may flag, labelled with their section (computed fields have no
+    stored value of their own: a reviewer flags the fields they are computed from)."""
+    template = _template(filing)
+    flat: dict[str, str] = {}
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for section in template.sections:
+        rows = []
+        for f in section.fields:
+            if f.kind == "computed":
+                continue
+            label = f"{section.heading} · {f.label}"
+            flat[f.key] = label
+            rows.append((f.key, f.label))
+        if rows:
+            groups.append((section.heading, rows))
+    return _Labels(flat, groups)
 
 
 class FilingAdapter(SubjectAdapter):
-    def __init__(self, services: Any) -> None:
-        self.services = services
+    kind_label = "填报表单"
 
     def revision(self, obj: models.Model) -> int | None:
         return int(obj.revision)  # type: ignore[attr-defined]
 
     def snapshot(self, obj: models.Model) -> dict[str, Any] | None:
-        return dict(obj.data or {})  # type: ignore[attr-defined]
+        # FilingRevision keeps the whole form at each submission; events record the revision.
+        return None
 
-    def field_labels(self, obj: models.Model) -> dict[str, str] | None:
-        labels = getattr(self.services, "filing_field_labels", None)
-        if labels is None:
-            return None
-        return dict(labels(obj))
+    def field_labels(self, obj: models.Model) -> dict[str, str]:
+        return _labels(obj).flat
+
+    def field_groups(self, obj: models.Model) -> list[tuple[str, list[tuple[str, str]]]]:
+        return _labels(obj).groups
+
+    def url(self, obj: models.Model) -> str:
+        return reverse("filings:detail", args=[obj.pk])
+
+    def edit_url(self, obj: models.Model, user: Any) -> str:
+        from apps.filings.permissions import can_edit_filing
+
+        if can_edit_filing(user, obj)[0]:  # type: ignore[arg-type]
+            return reverse("filings:edit", args=[obj.pk])
+        return ""
+
+    def status_label(self, obj: models.Model) -> str:
+        return str(obj.get_status_display())  # type: ignore[attr-defined]
+
+    def open_issues(self, obj: models.Model) -> tuple[int, int] | None:
+        """(errors, unexplained warnings) that would block a submission now."""
+        from apps.filings.services import filing_issues
+
+        blocking = [i for i in filing_issues(obj, for_submit=True) if i.blocking]  # type: ignore[arg-type]
+        errors = sum(1 for i in blocking if i.severity == "error")
+        return errors, len(blocking) - errors
+
+    def resubmission_diff(self, obj: models.Model, flagged: set[str]) -> list[DiffRow] | None:
+        from apps.filings.formdata import display
+        from apps.filings.services import submission_diff
+
+        template = _template(obj)
+        labels = _labels(obj).flat
+        rows = []
+        for key, (before, after) in submission_diff(obj).items():  # type: ignore[arg-type]
+            f = template.fields.get(key)
+            rows.append(
+                DiffRow(
+                    key=key,
+                    label=labels.get(key, f.label if f else key),
+                    before=display(f, before) if f else str(before),
+                    after=display(f, after) if f else str(after),
+                    flagged=key in flagged,
+                )
+            )
+        return rows
+
+    def readonly_sections(self, obj: models.Model) -> list[FormSection]:
+        from apps.filings.definitions import compute
+        from apps.filings.formdata import display
+
+        template = _template(obj)
+        data = dict(obj.data or {})  # type: ignore[attr-defined]
+        computed = compute(template, data)
+        evidence: dict[str, int] = {}
+        for field_key in obj.evidence.values_list("field_key", flat=True):  # type: ignore[attr-defined]
+            evidence[field_key] = evidence.get(field_key, 0) + 1
+        reopened = set(obj.reopened_fields or [])  # type: ignore[attr-defined]
+        sections = []
+        for section in template.sections:
+            rows = []
+            for f in section.fields:
+                note = ""
+                if f.kind == "computed":
+                    parts = []
+                    for k, c in computed.items():
+                        if k != f.key and not k.startswith(f"{f.key}["):
+                            continue
+                        year = k[len(f.key) + 1 : -1] if k != f.key else ""
+                        value = "—" if c.value is None else f"{c.value:.2f}"
+                        parts.append(f"{year}年 {value}" if year else value)
+                        note = f"计算公式：{c.formula}"
+                    text = "；".join(parts) or "—"
+                elif f.kind == "attachment":
+                    text = f"已上传 {evidence.get(f.key, 0)} 个文件" if evidence.get(f.key) else "（未上传）"
+                else:
+                    text = display(f, data.get(f.key))
+                rows.append(
+                    FormField(
+                        key=f.key,
+                        label=f.label,
+                        text=text,
+                        evidence=evidence.get(f.key, 0),
+                        reopened=f.key in reopened,
+                        note=note,
+                    )
+                )
+            sections.append(FormSection(heading=section.heading, fields=rows))
+        return sections
 
     def submit(self, *, actor: Any, obj: models.Model) -> None:
+        from apps.filings.services import filing_submit
+
         if obj.status in ("draft", "returned"):  # type: ignore[attr-defined]
-            self.services.filing_submit(actor=actor, filing=obj)
+            filing_submit(actor=actor, filing=obj)  # type: ignore[arg-type]
 
     def reopen(self, *, actor: Any, obj: models.Model, field_reasons: dict[str, str]) -> None:
-        self.services.filing_return(actor=actor, filing=obj, field_reasons=field_reasons)
+        from apps.filings.services import filing_return
+
+        filing_return(actor=actor, filing=obj, field_reasons=field_reasons)  # type: ignore[arg-type]
 
     def lock(self, *, actor: Any, obj: models.Model) -> None:
+        from apps.filings.services import filing_lock
+
         if obj.status != "locked":  # type: ignore[attr-defined]
-            self.services.filing_lock(actor=actor, filing=obj)
+            filing_lock(actor=actor, filing=obj, note="审核流程锁定")  # type: ignore[arg-type]
 
 
 def bind_subjects() -> None:
-    try:
-        services = importlib.import_module("apps.filings.services")
-    except ImportError:
-        return
-    if all(hasattr(services, n) for n in ("filing_submit", "filing_return", "filing_lock")):
-        register_adapter("filings.filing", FilingAdapter(services))
+    register_adapter("filings.filing", FilingAdapter())

@@ -37,6 +37,7 @@ WORKFLOW_ROLES: dict[str, str] = {
 
 DEADLINE_STAGES: dict[str, str] = {
     "operator_submission": "运营管理机构报送",
+    "application_submission": "集群申报材料提交",
     "district_review": "区级初审",
     "city_review": "市级审查",
     "provincial_recommendation": "省级推荐",

@@ -9,13 +9,43 @@ or `version` attribute, no hooks), so the engine runs without it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
 
 
+@dataclass(frozen=True)
+class DiffRow:
+    """One field changed between the returned version and the resubmission."""
+
+    key: str
+    label: str
+    before: str
+    after: str
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class FormField:
+    key: str
+    label: str
+    text: str
+    evidence: int = 0
+    reopened: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FormSection:
+    heading: str
+    fields: list[FormField] = field(default_factory=list)
+
+
 class SubjectAdapter:
     """Generic adapter: reads `revision` / `version`, knows no fields, does nothing on hooks."""
+
+    kind_label = "关联对象"
 
     def revision(self, obj: models.Model) -> int | None:
         for attr in ("revision", "version"):
@@ -31,8 +61,32 @@ class SubjectAdapter:
         """{field key: label} of the fields a reviewer may flag; None when unknown."""
         return None
 
+    def field_groups(self, obj: models.Model) -> list[tuple[str, list[tuple[str, str]]]]:
+        """[(group heading, [(field key, label)])] for the reviewer's field picker."""
+        labels = self.field_labels(obj)
+        return [("", list(labels.items()))] if labels else []
+
     def url(self, obj: models.Model) -> str:
         return ""
+
+    def edit_url(self, obj: models.Model, user: Any) -> str:
+        """Where `user` fills the form now ("" when they may not)."""
+        return ""
+
+    def status_label(self, obj: models.Model) -> str:
+        return ""
+
+    def open_issues(self, obj: models.Model) -> tuple[int, int] | None:
+        """(errors, unexplained warnings) that would block a submission; None when unknown."""
+        return None
+
+    def resubmission_diff(self, obj: models.Model, flagged: set[str]) -> list[DiffRow] | None:
+        """Fields changed by the last resubmission; None: compare the events' snapshots."""
+        return None
+
+    def readonly_sections(self, obj: models.Model) -> list[FormSection]:
+        """The form's content for reviewers (read-only)."""
+        return []
 
     def submit(self, *, actor: Any, obj: models.Model) -> None:
         return None
@@ -46,6 +100,8 @@ class SubjectAdapter:
 
 class ClusterAdapter(SubjectAdapter):
     """A cluster's basic information (集群基本情况) as a subject: used where no form is attached."""
+
+    kind_label = "集群基本情况"
 
     FIELDS = {
         "name": "集群名称",

@@ -14,6 +14,7 @@ from .definitions import latest_workflows
 from .models import Audience, CampaignTrack, ExpertScore, Objection, ObjectionStatus, ReviewAssignment, ScoreStatus
 from .models.campaigns import CampaignStatus
 from .selectors import submissions_visible_to
+from .services.forms import start_deadline
 
 
 def _acting_states() -> dict[str, set[str]]:
@@ -30,7 +31,7 @@ def workflow_todos(user: Any) -> list[TodoItem]:
         return []
     items: list[TodoItem] = []
     now = timezone.now()
-    qs = submissions_visible_to(user).prefetch_related("campaign__deadlines")
+    qs = submissions_visible_to(user).select_related("track").prefetch_related("campaign__deadlines")
     for key, states in _acting_states().items():
         for sub in qs.filter(workflow_key=key, state__in=states):
             transitions = available_transitions(user, sub)
@@ -44,13 +45,22 @@ def workflow_todos(user: Any) -> list[TodoItem]:
                         deadline = d.due_at
                         break
             overdue = deadline is not None and now > deadline
+            detail = ("已逾期；" if overdue else "") + "可办理：" + "、".join(t.label for t in transitions)
+            track = sub.track
+            if (
+                sub.subject_id is None
+                and track is not None
+                and track.template_code
+                and sub.workflow.states[sub.state].editable == "all"
+            ):
+                detail = ("已逾期；" if overdue else "") + f"请开始填报《{track.title}》后提交"
             items.append(
                 TodoItem(
                     title=f"{sub}",
                     url=reverse("workflow:submission_detail", args=[sub.pk]),
                     category=sub.state_label,
                     deadline=deadline,
-                    detail=("已逾期；" if overdue else "") + "可办理：" + "、".join(t.label for t in transitions),
+                    detail=detail,
                 )
             )
     # Experts: assigned reviews without a submitted score.
@@ -91,8 +101,8 @@ def workflow_todos(user: Any) -> list[TodoItem]:
             campaign__authority_id__in=ancestor_ids,
         ).select_related("campaign")
         for tr in tracks:
-            d = tr.campaign.deadline_for("operator_submission")
-            if d is None or d.due_at < now:
+            _stage, d = start_deadline(tr)
+            if d is not None and d.due_at < now:
                 continue
             started = submissions_visible_to(user).filter(campaign=tr.campaign, workflow_key=tr.workflow_key)
             eligible = org.operated_clusters.exclude(pk__in=started.values("cluster_id"))
@@ -102,8 +112,8 @@ def workflow_todos(user: Any) -> list[TodoItem]:
                         title=f"{tr.campaign.document_number} {tr.title}",
                         url=reverse("workflow:campaign_detail", args=[tr.campaign_id]),
                         category="可申报",
-                        deadline=d.due_at,
-                        detail="本机构运营的集群可在截止前提交申报",
+                        deadline=d.due_at if d is not None else None,
+                        detail="本机构运营的集群可在截止前发起申报",
                     )
                 )
     return items

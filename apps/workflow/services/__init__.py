@@ -12,6 +12,7 @@ from .experts import (
     review_assign,
     score_save,
 )
+from .forms import application_start, submission_open_form
 from .lifecycle import (
     bulk_transition,
     objection_handle,
@@ -25,6 +26,7 @@ from .notify import notification_mark_read, notify
 
 __all__ = [
     "aggregate_scores",
+    "application_start",
     "available_transitions",
     "bulk_transition",
     "campaign_attach",
@@ -46,6 +48,7 @@ __all__ = [
     "score_save",
     "send_deadline_reminders",
     "submission_bind_subject",
+    "submission_open_form",
     "submission_start",
     "transition_apply",
 ]

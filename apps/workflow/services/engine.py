@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from apps.clusters.models import ClusterStatus, Recognition
 from apps.core.audit import audit_record
 from apps.core.errors import AccessDenied, ConcurrentEdit, ServiceError
-from apps.orgs.models import Organisation, OrgKind
+from apps.orgs.models import Assignment, Organisation, OrgKind
 
 from .. import permissions
 from ..definitions import DEADLINE_STAGES, QUOTA_KEYS, Transition, Workflow, get_workflow
@@ -486,12 +486,29 @@ def submission_start(
 
 @transaction.atomic
 def submission_bind_subject(*, actor: Any, submission: Submission, subject: Any) -> Submission:
-    """Attach the filled form to a submission (once)."""
+    """Attach the filled form to a submission (once). Experts already assigned to the submission
+    may read the form too (their Assignment is mirrored onto it)."""
     locked = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
     if locked.subject_id is not None:
         raise ServiceError("该事项已关联填报表单。")
-    locked.subject_type = ContentType.objects.get_for_model(subject)
+    ct = ContentType.objects.get_for_model(subject)
+    locked.subject_type = ct
     locked.subject_id = subject.pk
     locked.save(update_fields=["subject_type", "subject_id"])
-    audit_record(actor=actor, action="workflow.bind_subject", action_label="关联填报表单", obj=locked, subject=subject)
+    for expert_id in ReviewAssignment.objects.filter(submission=locked).values_list("expert_id", flat=True):
+        Assignment.objects.update_or_create(
+            user_id=expert_id,
+            content_type=ct,
+            object_id=subject.pk,
+            purpose=permissions.REVIEW_PURPOSE,
+            defaults={"is_active": True},
+        )
+    audit_record(
+        actor=actor,
+        action="workflow.bind_subject",
+        action_label="关联填报表单",
+        obj=locked,
+        subject=locked.cluster or locked.district,
+        changes={"填报表单": [None, str(subject)]},
+    )
     return locked

@@ -99,6 +99,15 @@ def _assign(actor: Any, submission: Submission, expert: User, method: str, draw:
         purpose=permissions.REVIEW_PURPOSE,
         defaults={"is_active": True},
     )
+    if submission.subject_type_id is not None and submission.subject_id is not None:
+        # The expert reads the application form itself (and its evidence) through the filings pages.
+        Assignment.objects.update_or_create(
+            user=expert,
+            content_type_id=submission.subject_type_id,
+            object_id=submission.subject_id,
+            purpose=permissions.REVIEW_PURPOSE,
+            defaults={"is_active": True},
+        )
     audit_record(
         actor=actor,
         action="review.assign",
@@ -289,6 +298,14 @@ def conflict_declare(*, actor: Any, cluster: Any, reason: str) -> ConflictDeclar
         Assignment.objects.filter(
             user=actor, content_type=ct, object_id=ra.submission_id, purpose=permissions.REVIEW_PURPOSE
         ).update(is_active=False)
+        sub = ra.submission
+        if sub.subject_type_id is not None and sub.subject_id is not None:
+            Assignment.objects.filter(
+                user=actor,
+                content_type_id=sub.subject_type_id,
+                object_id=sub.subject_id,
+                purpose=permissions.REVIEW_PURPOSE,
+            ).update(is_active=False)
         ExpertScore.objects.filter(assignment=ra).delete()
         ra.delete()
     audit_record(

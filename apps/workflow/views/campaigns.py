@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from .. import permissions, services
 from ..definitions import DEADLINE_STAGES, latest_workflows
 from ..models import Audience, CampaignAttachment, CampaignTrack
 from ..selectors import campaigns_visible_to, submissions_visible_to
+from ..services.forms import start_deadline
 from .common import flash_error, require
 
 
@@ -110,12 +112,13 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     subs = (
         submissions_visible_to(request.user).filter(campaign=campaign).order_by("workflow_key", "district__path", "pk")
     )
-    startable: list[tuple[CampaignTrack, list]] = []
+    startable: list[tuple[CampaignTrack, list, Any]] = []
     if is_operator_staff(request.user):
         mine = clusters_visible_to(request.user)
         for tr in campaign.tracks.filter(audience=Audience.NEW_APPLICANTS):
             started = subs.filter(track=tr).values("cluster_id")
-            startable.append((tr, list(mine.exclude(pk__in=started))))
+            _stage, deadline = start_deadline(tr)
+            startable.append((tr, list(mine.exclude(pk__in=started)), deadline))
     now = timezone.now()
     return render(
         request,
@@ -181,20 +184,13 @@ def submission_start(request: HttpRequest, pk: int) -> HttpResponse:
         campaign.tracks.filter(audience=Audience.NEW_APPLICANTS), pk=request.POST.get("track") or 0
     )
     cluster = get_object_or_404(clusters_visible_to(request.user), pk=request.POST.get("cluster") or 0)
-    deadline = campaign.deadline_for("operator_submission")
     try:
-        if deadline is not None and timezone.now() > deadline.due_at:
-            raise ServiceError(f"申报已于 {timezone.localtime(deadline.due_at):%Y-%m-%d %H:%M} 截止。")
-        sub = services.submission_start(
-            actor=request.user,
-            campaign=campaign,
-            track=track,
-            workflow_key=track.workflow_key,
-            year=campaign.year,
-            cluster=cluster,
-        )
+        sub = services.application_start(actor=request.user, campaign=campaign, track=track, cluster=cluster)
     except ServiceError as exc:
         flash_error(request, exc)
         return redirect("workflow:campaign_detail", pk=pk)
-    messages.success(request, "已创建申报事项，请填写申报表后提交。")
+    if sub.subject is not None:
+        messages.success(request, f"已创建申报事项和《{track.title}》表单，请填写后回到申报事项页面提交。")
+        return redirect("filings:edit", pk=sub.subject_id)
+    messages.success(request, "已创建申报事项。")
     return redirect("workflow:submission_detail", pk=sub.pk)

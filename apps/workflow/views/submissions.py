@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ServiceError
@@ -19,7 +21,7 @@ from .. import permissions, services
 from ..models import ObjectionStatus, ReviewAssignment, Submission, WorkflowEvent
 from ..selectors import objections_visible_to, submissions_visible_to
 from ..services.experts import aggregate_scores, conflicts_of, scores_visible_to
-from ..subjects import adapter_for
+from ..subjects import DiffRow, adapter_for
 from .common import flash_error, post_dict, require
 
 
@@ -31,30 +33,68 @@ def submission_list(request: HttpRequest) -> HttpResponse:
     return render(request, "workflow/submission_list.html", {"submissions": qs[:500], "workflow": key})
 
 
-def resubmission_diff(submission: Submission) -> list[dict[str, Any]]:
-    """Fields changed between the last return and the resubmission after it (the reviewer's diff)."""
+def resubmission_diff(submission: Submission) -> list[DiffRow]:
+    """Fields changed by the last resubmission after a return (the reviewer's diff).
+
+    For a bound form the adapter reads the form's own submission snapshots; otherwise the
+    events' snapshots are compared (the return and the next resubmission)."""
     events = list(submission.events.order_by("at", "id"))
     returns = [e for e in events if e.field_reasons]
     if not returns:
         return []
     last_return = returns[-1]
-    after = [e for e in events if e.at >= last_return.at and e.id > last_return.id and e.subject_snapshot is not None]
+    flagged = set(last_return.field_reasons)
+    subject = submission.subject
+    adapter = adapter_for(subject)
+    if subject is not None:
+        rows = adapter.resubmission_diff(subject, flagged)
+        if rows is not None:
+            resubmitted = any(e.id > last_return.id for e in events)
+            return rows if resubmitted else []
+    after = [e for e in events if e.id > last_return.id and e.subject_snapshot is not None]
     if last_return.subject_snapshot is None or not after:
         return []
     before_snap, after_snap = last_return.subject_snapshot, after[0].subject_snapshot or {}
-    labels = adapter_for(submission.subject).field_labels(submission.subject) if submission.subject else None
-    rows = []
+    labels = adapter.field_labels(subject) if subject is not None else None
+    out = []
     for k in sorted(set(before_snap) | set(after_snap)):
         if before_snap.get(k) != after_snap.get(k):
-            rows.append(
-                {
-                    "key": k,
-                    "label": (labels or {}).get(k, k),
-                    "before": before_snap.get(k),
-                    "after": after_snap.get(k),
-                    "flagged": k in last_return.field_reasons,
-                }
+            before, after_value = before_snap.get(k), after_snap.get(k)
+            out.append(
+                DiffRow(
+                    key=k,
+                    label=(labels or {}).get(k, k),
+                    before="—" if before is None else str(before),
+                    after="—" if after_value is None else str(after_value),
+                    flagged=k in flagged,
+                )
             )
+    return out
+
+
+def _assessment_template() -> str | None:
+    """apps/assessment's include for a submission's cluster, when that app offers one."""
+    try:
+        return select_template(["assessment/_result_for_submission.html"]).template.name
+    except TemplateDoesNotExist:
+        return None
+
+
+def _event_rows(sub: Submission, labels: dict[str, str] | None) -> list[dict[str, Any]]:
+    """Events with their reasons and data named by label (field labels, the transition's data labels)."""
+    wf = sub.workflow
+    rows = []
+    for e in WorkflowEvent.objects.filter(submission=sub).select_related("actor").order_by("at", "id"):
+        t = wf.transitions.get(e.transition)
+        data_labels = {f.key: f.label for f in t.data} if t else {}
+        rows.append(
+            {
+                "e": e,
+                "reasons": [((labels or {}).get(k, k), v) for k, v in (e.field_reasons or {}).items()],
+                "data": [(data_labels.get(k, k), v) for k, v in (e.data or {}).items()],
+                "comment_label": t.comment_label if t else "意见",
+            }
+        )
     return rows
 
 
@@ -65,7 +105,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     transitions = services.available_transitions(user, sub)
     is_authority_reviewer = permissions.can_review_as_authority(user, sub)[0]
     subject = sub.subject
-    labels = adapter_for(subject).field_labels(subject) if subject is not None else None
+    adapter = adapter_for(subject)
+    labels = adapter.field_labels(subject) if subject is not None else None
     experts: list[tuple[User, list[str]]] = []
     if is_authority_reviewer and sub.state == "expert_review":
         assigned = set(ReviewAssignment.objects.filter(submission=sub).values_list("expert_id", flat=True))
@@ -73,18 +114,32 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             User.objects.filter(is_active=True, role_grants__role=Role.EXPERT).exclude(pk__in=assigned).order_by("pk")
         ):
             experts.append((e, conflicts_of(e, sub)))
-    assessment_template = None
-    try:
-        assessment_template = select_template(["assessment/_result_for_submission.html"]).template.name
-    except Exception:
-        assessment_template = None
+    submits = [t for t in transitions if t.role in ("operator", "county") and "subject_submit" in t.effects]
+    track = sub.track
     context = {
         "sub": sub,
         "wf": wf,
-        "events": WorkflowEvent.objects.filter(submission=sub).select_related("actor").order_by("at", "id"),
+        "events": _event_rows(sub, labels),
         "transitions": transitions,
         "field_labels": labels,
+        "field_groups": adapter.field_groups(subject) if subject is not None else [],
+        "reason_rows": range(5),
         "reasons": [(k, (labels or {}).get(k, k), v) for k, v in sub.field_reasons.items()],
+        "subject": subject,
+        "subject_kind": adapter.kind_label,
+        "subject_url": adapter.url(subject) if subject is not None else "",
+        "subject_edit_url": adapter.edit_url(subject, user) if subject is not None else "",
+        "subject_status": adapter.status_label(subject) if subject is not None else "",
+        "subject_issues": adapter.open_issues(subject) if subject is not None and submits else None,
+        "subject_sections": adapter.readonly_sections(subject) if subject is not None else [],
+        "can_open_form": bool(
+            subject is None
+            and track is not None
+            and track.template_code
+            and wf.states[sub.state].editable == "all"
+            and permissions.has_workflow_role(user, wf.states[sub.state].owner or "operator", sub)
+        ),
+        "template_missing": bool(subject is None and (track is None or not track.template_code)),
         "diff": resubmission_diff(sub),
         "objections": objections_visible_to(user).filter(submission=sub),
         "is_authority_reviewer": is_authority_reviewer,
@@ -94,18 +149,49 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "experts": experts,
         "is_assigned_expert": ReviewAssignment.objects.filter(submission=sub, expert_id=user.pk).exists(),
         "objection_statuses": [(ObjectionStatus.UPHELD, "异议成立"), (ObjectionStatus.DISMISSED, "异议不成立")],
-        "assessment_template": assessment_template,
+        "assessment_template": _assessment_template() if subject is not None else None,
     }
     return render(request, "workflow/submission_detail.html", context)
+
+
+def posted_reasons(request: HttpRequest) -> dict[str, str]:
+    """Reasons per field from the return form: rows of (reason_field, reason_text), and
+    `reason__<field key>` inputs. A reason without a field, or a field picked twice, is refused."""
+    reasons = {k: v for k, v in post_dict(request, "reason__").items() if v.strip()}
+    keys = request.POST.getlist("reason_field")
+    texts = request.POST.getlist("reason_text")
+    for i, text in enumerate(texts):
+        key = keys[i].strip() if i < len(keys) else ""
+        if not text.strip() and not key:
+            continue
+        if not key:
+            raise ServiceError(f"第 {i + 1} 行填写了退回原因，但没有选择栏目。", field="field_reasons")
+        if key in reasons:
+            raise ServiceError(f"第 {i + 1} 行选择的栏目已在前面填写过原因，请合并为一条。", field="field_reasons")
+        reasons[key] = text
+    return reasons
+
+
+def _flash_refusal(request: HttpRequest, sub: Submission, exc: ServiceError) -> None:
+    issues = getattr(exc, "issues", None)
+    if not issues:
+        flash_error(request, exc)
+        return
+    subject = sub.subject
+    labels = adapter_for(subject).field_labels(subject) if subject is not None else None
+    lines = [f"{(labels or {}).get(i.field, i.field)}：{i.message}" for i in issues[:8]]
+    more = f"……另有 {len(issues) - 8} 处" if len(issues) > 8 else ""
+    messages.error(request, f"{exc.message}请打开填报表单修改：" + "；".join(lines) + more)
 
 
 @require_POST
 def submission_transition(request: HttpRequest, pk: int) -> HttpResponse:
     sub = get_object_or_404(submissions_visible_to(request.user), pk=pk)
-    reasons = {k: v for k, v in post_dict(request, "reason__").items() if v.strip()}
-    extra_key = request.POST.get("reason_key_extra", "").strip()
-    if extra_key and request.POST.get("reason_extra", "").strip():
-        reasons[extra_key] = request.POST["reason_extra"]
+    try:
+        reasons = posted_reasons(request)
+    except ServiceError as exc:
+        flash_error(request, exc)
+        return redirect("workflow:submission_detail", pk=pk)
     try:
         services.transition_apply(
             actor=request.user,
@@ -117,11 +203,40 @@ def submission_transition(request: HttpRequest, pk: int) -> HttpResponse:
             data=post_dict(request, "data__"),
         )
     except ServiceError as exc:
-        flash_error(request, exc)
+        _flash_refusal(request, sub, exc)
     else:
         sub.refresh_from_db()
         messages.success(request, f"已办理，当前环节：{sub.state_label}。")
     return redirect("workflow:submission_detail", pk=pk)
+
+
+@require_POST
+def submission_open_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """开始填报: create and bind the form the campaign asks for, then open it."""
+    sub = get_object_or_404(submissions_visible_to(request.user), pk=pk)
+    try:
+        filing = services.submission_open_form(actor=request.user, submission=sub)
+    except ServiceError as exc:
+        flash_error(request, exc)
+        return redirect("workflow:submission_detail", pk=pk)
+    messages.success(request, f"已新建《{filing.template_title}》，填写完成后请回到本页提交。")
+    return redirect(
+        adapter_for(filing).edit_url(filing, request.user) or reverse("workflow:submission_detail", args=[pk])
+    )
+
+
+def form_submission(request: HttpRequest, pk: int) -> HttpResponse:
+    """From a form (filings.Filing pk) to the submission it belongs to (404 when none is visible)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.filings.models import Filing
+
+    sub = get_object_or_404(
+        submissions_visible_to(request.user),
+        subject_type=ContentType.objects.get_for_model(Filing),
+        subject_id=pk,
+    )
+    return redirect("workflow:submission_detail", pk=sub.pk)
 
 
 @require_POST

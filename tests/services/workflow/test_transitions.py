@@ -99,10 +99,10 @@ def test_wrong_state_is_refused_in_chinese_and_nothing_changes(world: Any, sh_ca
 
 def test_after_the_deadline_submission_is_refused_and_nothing_changes(world: Any) -> None:
     past = timezone.now() - timedelta(hours=1)
-    c = fw.campaign(world.shanghai, world.city_staff, deadlines={"operator_submission": past})
+    c = fw.campaign(world.shanghai, world.city_staff, deadlines={"application_submission": past})
     sub = fw.submission(c, world.cluster_pudong)
     before = db_state()
-    with pytest.raises(ServiceError, match="已超过“运营管理机构报送”截止时间") as exc:
+    with pytest.raises(ServiceError, match="已超过“集群申报材料提交”截止时间") as exc:
         apply(world.operator, sub, "submit")
     assert exc.value.code == "deadline"
     assert db_state() == before

@@ -1,0 +1,110 @@
+"""The form behind a submission (填报表单): an operator starting an application opens the
+Filing the campaign track asks for (template and version, the campaign's year) and it is bound
+to the submission; reports opened when a campaign is published get theirs when the operator
+starts filling. See apps/workflow/bindings.py for what the workflow then does with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from apps.core.errors import AccessDenied, ServiceError
+from apps.orgs.models import OrgKind, Role
+
+from .. import permissions
+from ..definitions import DEADLINE_STAGES, get_workflow
+from ..models import Audience, Campaign, CampaignTrack, Submission
+from ..models.campaigns import CampaignStatus
+from .engine import submission_bind_subject, submission_start
+
+
+def campaign_ref(campaign: Campaign | None) -> str:
+    """What the Filing records as the notice that asked for it (filings.Filing.campaign_ref)."""
+    return campaign.document_number[:64] if campaign is not None else ""
+
+
+def start_deadline(track: CampaignTrack) -> tuple[str, Any]:
+    """(stage key, CampaignDeadline or None) of the first submission of the track's workflow."""
+    wf = get_workflow(track.workflow_key, track.workflow_version)
+    for t in wf.transitions_from(wf.initial):
+        if t.deadline:
+            return t.deadline, track.campaign.deadline_for(t.deadline)
+    return "", None
+
+
+def submission_open_form(*, actor: Any, submission: Submission) -> Any:
+    """开始填报: create the track's form for the submission's cluster and bind it (once)."""
+    from apps.filings.services import filing_create
+
+    with transaction.atomic():
+        locked = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("campaign", "track", "cluster", "district")
+            .get(pk=submission.pk)
+        )
+        wf = locked.workflow
+        state = wf.states[locked.state]
+        if locked.subject_id is not None:
+            raise ServiceError("该事项已关联填报表单，请直接打开填写。", code="wrong_state")
+        if state.editable != "all":
+            raise ServiceError(f"当前环节为“{state.label}”，不能开始填报。", code="wrong_state")
+        owner = state.owner or "operator"
+        if not permissions.has_workflow_role(actor, owner, locked):
+            from ..definitions import WORKFLOW_ROLES
+
+            raise AccessDenied(f"该表单须由{WORKFLOW_ROLES[owner]}填写，您无权开始填报。")
+        track = locked.track
+        if track is None or not track.template_code:
+            raise ServiceError(f"工作通知未指定“{wf.title}”的填报模板，请联系发文单位。", field="template")
+        if locked.cluster is None:
+            raise ServiceError("该事项没有关联集群，不能新建填报表单。")
+        filing = filing_create(
+            actor=actor,
+            cluster=locked.cluster,
+            template_code=track.template_code,
+            template_version=track.template_version or None,
+            reporting_year=locked.year,
+            campaign_ref=campaign_ref(locked.campaign),
+        )
+        submission_bind_subject(actor=actor, submission=locked, subject=filing)
+    submission.refresh_from_db()
+    return filing
+
+
+def application_start(*, actor: Any, campaign: Campaign, track: CampaignTrack, cluster: Any) -> Submission:
+    """发起申报: an operator answers a call for new applications for one of its clusters; the
+    submission opens in its first state with the form the track asks for (when it names one)."""
+    org = getattr(actor, "organisation", None)
+    if not (
+        getattr(actor, "is_authenticated", False)
+        and org is not None
+        and org.kind == OrgKind.OPERATOR
+        and actor.has_role(Role.OPERATOR_STAFF)
+    ):
+        raise AccessDenied("只有集群运营管理机构的填报人员可以发起申报。")
+    if cluster.operator_id != org.pk:
+        raise AccessDenied("只能为本机构运营的集群发起申报。")
+    if track.campaign_id != campaign.pk or track.audience != Audience.NEW_APPLICANTS:
+        raise ServiceError("该事项不接受集群自行发起申报。", field="track")
+    if campaign.status != CampaignStatus.PUBLISHED:
+        raise ServiceError("工作通知尚未发布或已结束，不能发起申报。", code="wrong_state")
+    stage, deadline = start_deadline(track)
+    if deadline is not None and timezone.now() > deadline.due_at:
+        when = date_format(timezone.localtime(deadline.due_at), "Y-m-d H:i")
+        raise ServiceError(f"“{DEADLINE_STAGES[stage]}”已于 {when} 截止，不能再发起申报。", code="deadline")
+    with transaction.atomic():
+        sub = submission_start(
+            actor=actor,
+            campaign=campaign,
+            track=track,
+            workflow_key=track.workflow_key,
+            year=campaign.year,
+            cluster=cluster,
+        )
+        if track.template_code:
+            submission_open_form(actor=actor, submission=sub)
+    sub.refresh_from_db()
+    return sub
