@@ -13,6 +13,7 @@ from typing import Any
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -340,6 +341,83 @@ def top_rule(p: Paragraph, *, color: str = "000000", size_eighths: int = 8) -> N
     top.set(qn("w:space"), "1")
     top.set(qn("w:color"), color)
     bdr.insert(0, top)
+
+
+# ---- styles and fast runs (large tables) -----------------------------------------------------
+#
+# Setting fonts run by run through python-docx's property setters dominates the time of a large
+# form (hundreds of cells). Table text therefore takes its font from a paragraph style defined
+# once per document, and runs are written as bare <w:r><w:t> elements with lxml.
+
+JC = {"left": "left", "center": "center", "right": "right", "justify": "both"}
+_W_P, _W_PPR, _W_PSTYLE, _W_JC = qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:jc")
+_W_R, _W_RPR, _W_RSTYLE, _W_T, _W_VAL = qn("w:r"), qn("w:rPr"), qn("w:rStyle"), qn("w:t"), qn("w:val")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _style_fonts(style: Any, east_asia: str, size: float, latin: str, bold: bool) -> None:
+    style.font.name = latin
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    rpr = style.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(slot), latin)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+
+
+def paragraph_style(
+    doc: DocumentObject,
+    name: str,
+    *,
+    east_asia: str = F.FANGSONG,
+    size: float = F.SIZE_XIAOSI,
+    latin: str = F.LATIN,
+    bold: bool = False,
+) -> str:
+    """Add a paragraph style (no spacing, given Chinese font) and return its style id."""
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.quick_style = False
+    _style_fonts(style, east_asia, size, latin, bold)
+    style.paragraph_format.space_before = Pt(0)
+    style.paragraph_format.space_after = Pt(0)
+    return str(style.style_id)
+
+
+def character_style(doc: DocumentObject, name: str, *, east_asia: str, latin: str, size: float | None = None) -> str:
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+    _style_fonts(style, east_asia, size or F.SIZE_XIAOSI, latin, False)
+    if size is None:
+        style.font.size = None
+    return str(style.style_id)
+
+
+def styled_paragraph(parent: Any, style_id: str, align: str = "left") -> Any:
+    """Append a <w:p> with the paragraph style and alignment to `parent` (a <w:tc>, say)."""
+    from lxml import etree
+
+    p = etree.SubElement(parent, _W_P)
+    ppr = etree.SubElement(p, _W_PPR)
+    etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, style_id)
+    etree.SubElement(ppr, _W_JC).set(_W_VAL, JC[align])
+    return p
+
+
+def text_run(p: Any, text: str, char_style: str = "") -> Any:
+    """Append a run with `text` (and a character style) to the <w:p> element `p`."""
+    from lxml import etree
+
+    r = etree.SubElement(p, _W_R)
+    if char_style:
+        etree.SubElement(etree.SubElement(r, _W_RPR), _W_RSTYLE).set(_W_VAL, char_style)
+    t = etree.SubElement(r, _W_T)
+    t.text = text
+    t.set(_XML_SPACE, "preserve")
+    return r
 
 
 def to_bytes(doc: DocumentObject) -> bytes:

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.table import _Cell
 
 from apps.filings.definitions import Template
 
 from .. import docxkit as K
 from .. import fonts as F
-from ..pdf import FONT_CONTEXT, html_to_pdf
+from ..pdf import html_to_pdf, stylesheet
 from .layout import Block, Cell, Cover, EvidenceRef, FormMeta, Grid, Heading, Para, build_layout
 
 MARGINS = {"top": 30.0, "bottom": 28.0, "left": 26.0, "right": 24.0}
@@ -71,22 +71,35 @@ def _docx_cover(doc: Any, cover: Cover, meta: FormMeta) -> None:
         K.paragraph(doc, cover.authority, size=F.SIZE_SANHAO, align="center", line_pt=30)
 
 
-def _docx_cell(cell: Any, c: Cell) -> None:
-    size = TABLE_PT
-    east = F.HEITI if c.kind == "head" else F.FANGSONG
+@dataclass(frozen=True)
+class _DocxStyles:
+    """Style ids of one document's table text (defined once per document, see docxkit)."""
+
+    cell: str
+    head: str
+    note: str
+    box: str
+
+    @classmethod
+    def define(cls, doc: Any) -> _DocxStyles:
+        return cls(
+            cell=K.paragraph_style(doc, "Form Cell", east_asia=F.FANGSONG, size=TABLE_PT),
+            head=K.paragraph_style(doc, "Form Head", east_asia=F.HEITI, size=TABLE_PT),
+            note=K.paragraph_style(doc, "Form Note", east_asia=F.FANGSONG, size=F.SIZE_WUHAO),
+            box=K.character_style(doc, "Check Box", east_asia=F.SYMBOL, latin=F.SYMBOL),
+        )
+
+
+def _docx_cell(tc: Any, c: Cell, styles: _DocxStyles) -> None:
+    style = styles.head if c.kind == "head" else (styles.note if c.kind == "note" else styles.cell)
     align = "center" if c.kind == "head" else c.align
-    if c.kind == "note":
-        size = F.SIZE_WUHAO
-    first = True
     for line in c.lines or [[]]:
-        p = cell.paragraphs[0] if first else cell.add_paragraph()
-        p.paragraph_format.alignment = K.ALIGN[align]
-        first = False
+        p = K.styled_paragraph(tc, style, align)
         for run in line:
             if run.box is not None:
-                K.add_box(p, run.box, size)
+                K.text_run(p, F.BOX_CHECKED if run.box else F.BOX_EMPTY, styles.box)
             elif run.text:
-                K.font(p.add_run(run.text), east, size)
+                K.text_run(p, run.text)
 
 
 def _tc(width_twips: int, colspan: int, vmerge: str | None) -> Any:
@@ -109,11 +122,10 @@ def _tc(width_twips: int, colspan: int, vmerge: str | None) -> Any:
     va.set(qn("w:val"), "center")
     pr.append(va)
     tc.append(pr)
-    tc.append(OxmlElement("w:p"))
     return tc
 
 
-def _docx_grid(doc: Any, grid: Grid, width_mm: float, new_page: bool) -> None:
+def _docx_grid(doc: Any, grid: Grid, width_mm: float, new_page: bool, styles: _DocxStyles) -> None:
     """The grid as a Word table with gridSpan/vMerge written directly (python-docx's merge() is
     quadratic on large tables)."""
     if new_page:
@@ -153,14 +165,16 @@ def _docx_grid(doc: Any, grid: Grid, width_mm: float, new_page: bool) -> None:
             elif (r, col) in covered:
                 span, _ = covered[(r, col)]
                 tc = _tc(sum(twips[col : col + span]), span, "")
+                K.styled_paragraph(tc, styles.cell)
             else:
                 span = 1
                 tc = _tc(twips[col], 1, None)
+                K.styled_paragraph(tc, styles.cell)
             tr.append(tc)
             col += span
         tbl.append(tr)
         for tc, c in cells:
-            _docx_cell(_Cell(tc, t), c)
+            _docx_cell(tc, c, styles)
     # a paragraph after each table keeps Word from gluing consecutive tables together
     K.paragraph(doc, "", size=6)
 
@@ -179,6 +193,7 @@ def render_blocks_docx(blocks: Sequence[Block], template: Template, meta: FormMe
     doc.core_properties.subject = f"{template.code}/{template.version}"
     doc.core_properties.keywords = meta.reference
     doc.settings.odd_and_even_pages_header_footer = True
+    styles = _DocxStyles.define(doc)
     cover_section = doc.sections[0]
     width = K.content_width_mm(cover_section)
     rest = list(blocks)
@@ -249,7 +264,7 @@ def render_blocks_docx(blocks: Sequence[Block], template: Template, meta: FormMe
                 keep_with_next=item.style == "help",
             )
         elif isinstance(item, Grid):
-            _docx_grid(doc, item, width, new_page)
+            _docx_grid(doc, item, width, new_page, styles)
     return K.to_bytes(doc)
 
 
@@ -257,15 +272,18 @@ def render_blocks_docx(blocks: Sequence[Block], template: Template, meta: FormMe
 
 
 def _html_cell(c: Cell) -> str:
+    """One cell, lines joined by <br> (no element per line: the layout engine's cost grows with
+    the number of boxes, and a 30-page form has thousands of lines)."""
     tag = "th" if c.kind == "head" else "td"
-    attrs = []
+    attrs = ""
     if c.colspan > 1:
-        attrs.append(f'colspan="{c.colspan}"')
+        attrs += f' colspan="{c.colspan}"'
     if c.rowspan > 1:
-        attrs.append(f'rowspan="{c.rowspan}"')
-    classes = [c.kind, f"a-{c.align}"]
-    attrs.append(f'class="{" ".join(classes)}"')
-    parts = []
+        attrs += f' rowspan="{c.rowspan}"'
+    classes = [k for k in ("note",) if c.kind == k] + (["a-center"] if c.align == "center" and tag == "td" else [])
+    if classes:
+        attrs += f' class="{" ".join(classes)}"'
+    lines = []
     for line in c.lines:
         out = []
         for run in line:
@@ -273,8 +291,8 @@ def _html_cell(c: Cell) -> str:
                 out.append(f'<span class="box">{F.BOX_CHECKED if run.box else F.BOX_EMPTY}</span>')
             else:
                 out.append(html.escape(run.text))
-        parts.append(f"<p>{''.join(out) or '&nbsp;'}</p>")
-    return f"<{tag} {' '.join(attrs)}>{''.join(parts)}</{tag}>"
+        lines.append("".join(out))
+    return f"<{tag}{attrs}>{'<br>'.join(lines)}</{tag}>"
 
 
 def _html_grid(grid: Grid, new_page: bool) -> str:
@@ -317,15 +335,13 @@ def render_blocks_html(blocks: Sequence[Block], template: Template, meta: FormMe
         elif isinstance(item, Grid):
             out.append(_html_grid(item, bool(pb)))
         first = False
-    return render_to_string(
-        "documents/form.html",
-        {
-            **FONT_CONTEXT,
-            "title": _title(template, meta),
-            "body": "".join(out),
-            "margins": f"{MARGINS['top']}mm {MARGINS['right']}mm {MARGINS['bottom']}mm {MARGINS['left']}mm",
-        },
-    )
+    return render_to_string("documents/form.html", {"title": _title(template, meta), "body": "".join(out)})
+
+
+def form_stylesheet() -> Any:
+    """The parsed print stylesheet of forms (cached per thread by pdf.stylesheet)."""
+    margins = f"{MARGINS['top']}mm {MARGINS['right']}mm {MARGINS['bottom']}mm {MARGINS['left']}mm"
+    return stylesheet("documents/form.css", margins=margins)
 
 
 # ---- entry points -------------------------------------------------------------------------------
@@ -348,4 +364,5 @@ def render_form_pdf(
     evidence: Sequence[EvidenceRef] = (),
 ) -> bytes:
     meta = meta or FormMeta()
-    return html_to_pdf(render_blocks_html(build_layout(template, values, meta, evidence), template, meta))
+    html_text = render_blocks_html(build_layout(template, values, meta, evidence), template, meta)
+    return html_to_pdf(html_text, stylesheets=(form_stylesheet(),))
