@@ -237,3 +237,20 @@ class GradeBandSet(models.Model):
 
     def band_list(self) -> list[tuple[str, Decimal]]:
         return [(str(b["label"]), Decimal(str(b["min"]))) for b in self.bands]
+
+
+class EvaluatorSubmission(models.Model):
+    """一位评价人员提交本人评分: afterwards the scores are final and the others' scores visible."""
+
+    evaluation = models.ForeignKey(ServiceEvaluation, on_delete=models.CASCADE, related_name="submissions")
+    evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    total = models.DecimalField("总分", max_digits=7, decimal_places=2)
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "评分提交"
+        verbose_name_plural = "评分提交"
+        constraints = [models.UniqueConstraint(fields=["evaluation", "evaluator"], name="uniq_evaluator_submission")]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} · {self.evaluator} · {self.total}"

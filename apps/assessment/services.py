@@ -19,12 +19,13 @@ from .engine import Engine
 from .models import (
     AssessmentRecord,
     EvaluationScore,
+    EvaluatorSubmission,
     GradeBandSet,
     RuleJudgment,
     ServiceEvaluation,
     StoredRuleSet,
 )
-from .rulesets import RuleSet, RuleSetError, build, content_hash, get_ruleset
+from .rulesets import OP_INCLUSIVE, OP_SYMBOLS, WORD_OPS, RuleSet, RuleSetError, build, content_hash, get_ruleset
 from .scoring import get_rubric
 
 
@@ -193,22 +194,36 @@ def ruleset_update_rule(
     if rule is None:
         raise ServiceError(f"规则“{rule_id}”不存在。", field="rule_id")
     before = copy.deepcopy(rule)
+    name = f"规则“{rule.get('title', rule_id)}”（{rule_id}）"
     if threshold is not None:
         if rule["check"].get("type") != "threshold":
-            raise ServiceError("该规则没有单一阈值，请在规则文件中修改。", field="threshold")
+            raise ServiceError(f"{name}没有单一阈值，请在规则文件中修改。", field="threshold")
         try:
             value = Decimal(threshold.strip())
         except InvalidOperation as exc:
-            raise ServiceError(f"阈值“{threshold}”不是有效数值。", field="threshold") from exc
+            raise ServiceError(f"{name}的阈值：“{threshold}”不是有效数值。", field="threshold") from exc
+        if not value.is_finite():
+            raise ServiceError(f"{name}的阈值：“{threshold}”不是有效数值。", field="threshold")
         rule["check"]["threshold"] = str(value)
     if wording is not None:
+        if not wording.strip() and before.get("legal_basis", {}).get("wording"):
+            raise ServiceError(f"{name}的依据原文：不能为空，请照录文件原文。", field="wording")
         rule.setdefault("legal_basis", {})["wording"] = wording.strip()
-    if title is not None and title.strip():
+    if title is not None:
+        if not title.strip():
+            raise ServiceError(f"{name}的名称：不能为空。", field="title")
         rule["title"] = title.strip()
     try:
         build(content, origin="db")
     except RuleSetError as exc:
-        raise ServiceError(str(exc), field="wording") from exc
+        text = str(exc)
+        word = rule["check"].get("word")
+        if word and word not in rule.get("legal_basis", {}).get("wording", "") and "比较用语" in text:
+            text = (
+                f"{name}的依据原文：比较用语“{word}”未出现在原文中。比较方式按原文用语确定"
+                f"（“{word}”即 {OP_SYMBOLS[WORD_OPS[str(word)]]}，{OP_INCLUSIVE[WORD_OPS[str(word)]]}），请保留该用语。"
+            )
+        raise ServiceError(text, field="wording") from exc
     locked.content = content
     locked.revision += 1
     locked.save(update_fields=["content", "revision", "updated_at"])
@@ -337,32 +352,97 @@ def grade_bands_set(
     return obj
 
 
+@transaction.atomic
+def evaluation_submit(*, actor: Any, evaluation: ServiceEvaluation) -> EvaluatorSubmission:
+    """An evaluator submits their scores: every item must be scored; the scores are then final
+    and the evaluator may see the other evaluators' scores and the aggregate."""
+    require(permissions.can_score_evaluation(actor, evaluation))
+    rubric = get_rubric(evaluation.rubric_code)
+    scores = {s.item_code: s.points for s in evaluation.scores.filter(evaluator=actor)}
+    missing = [i.title for i in rubric.items() if i.code not in scores]
+    if missing:
+        shown = "、".join(missing[:5]) + (f"等 {len(missing)} 项" if len(missing) > 5 else "")
+        raise ServiceError(f"尚有评分项未评分：{shown}。全部评分后方可提交。", field="items")
+    total = sum(scores.values(), Decimal(0))
+    submission = EvaluatorSubmission.objects.create(evaluation=evaluation, evaluator=actor, total=total)
+    audit_record(
+        actor=actor,
+        action="evaluation.submit",
+        action_label="提交服务评价评分",
+        obj=submission,
+        subject=evaluation.cluster,
+        changes={"total": [None, str(total)]},
+    )
+    return submission
+
+
 def evaluation_summary(evaluation: ServiceEvaluation) -> dict[str, Any]:
-    """Per evaluator totals, the aggregated score, grade and fund eligibility."""
+    """Per evaluator totals, the aggregated score (submitted evaluators only), grade and fund eligibility."""
     from .scoring import aggregate, grade_for, may_apply_for_fund
 
     rubric = get_rubric(evaluation.rubric_code)
     per: dict[int, Decimal] = {}
-    complete: dict[int, int] = {}
     for s in evaluation.scores.all():
         per[s.evaluator_id] = per.get(s.evaluator_id, Decimal(0)) + s.points
-        complete[s.evaluator_id] = complete.get(s.evaluator_id, 0) + 1
-    n_items = len(rubric.items())
-    finished = [total for uid, total in per.items() if complete[uid] == n_items]
+    submitted = {sub.evaluator_id: sub.total for sub in evaluation.submissions.all()}
+    finished = list(submitted.values())
     score, method = aggregate(finished)
-    authority = evaluation.cluster.district.province() or evaluation.cluster.district
+    authority = grade_authority(evaluation)
     band_row = GradeBandSet.objects.filter(authority=authority, year=evaluation.year + 1).first()
     bands = band_row.band_list() if band_row else list(rubric.default_bands)
     fund_min = band_row.fund_min_label if band_row else rubric.fund_min_label
     grade = grade_for(score, bands) if score is not None else ""
     return {
         "evaluators_finished": len(finished),
-        "evaluators_started": len(per),
+        "evaluators_started": len(set(per) | set(submitted)),
         "score": score,
         "method": method,
         "grade": grade,
         "bands": bands,
-        "bands_source": "市经济信息化委设定" if band_row else "默认等次（待设定）",
+        "fund_min_label": fund_min,
+        "bands_source": f"{authority}设定" if band_row else "默认等次（待设定）",
         "may_apply_for_fund": bool(grade) and may_apply_for_fund(grade, bands, fund_min),
         "fund_basis": rubric.fund_basis,
+        "max_total": rubric.max_total,
     }
+
+
+def grade_authority(evaluation: ServiceEvaluation) -> Any:
+    """The authority whose grade bands apply: the cluster's province (直辖市 / 省), else its district."""
+    return evaluation.cluster.district.province() or evaluation.cluster.district
+
+
+@transaction.atomic
+def evaluation_create(
+    *, actor: Any, cluster: Any, year: int, rubric_code: str, evaluators: list[Any]
+) -> ServiceEvaluation:
+    """Open the service evaluation (服务评价) of a cluster for a year and assign the evaluators."""
+    from apps.orgs.models import Assignment, Role
+
+    require(permissions.can_manage_evaluations(actor, cluster))
+    try:
+        get_rubric(rubric_code)
+    except Exception as exc:
+        raise ServiceError(f"评分细则“{rubric_code}”不存在。", field="rubric_code") from exc
+    if not 2000 <= year <= 2100:
+        raise ServiceError(f"评价年度“{year}”无效。", field="year")
+    if not evaluators:
+        raise ServiceError("请至少选择一名第三方评价人员。", field="evaluators")
+    not_evaluators = [str(u) for u in evaluators if not u.has_role(Role.EVALUATOR)]
+    if not_evaluators:
+        raise ServiceError(f"{'、'.join(not_evaluators)} 不是第三方评价人员。", field="evaluators")
+    if ServiceEvaluation.objects.filter(cluster=cluster, year=year, rubric_code=rubric_code).exists():
+        raise ServiceError(f"{cluster.name} {year} 年度的服务评价已存在。", field="cluster")
+    evaluation = ServiceEvaluation.objects.create(cluster=cluster, year=year, rubric_code=rubric_code, created_by=actor)
+    ct = ContentType.objects.get_for_model(ServiceEvaluation)
+    for user in evaluators:
+        Assignment.objects.create(user=user, content_type=ct, object_id=evaluation.pk, purpose="service_evaluation")
+    audit_record(
+        actor=actor,
+        action="evaluation.create",
+        action_label="组织服务评价",
+        obj=evaluation,
+        subject=cluster,
+        changes={"year": [None, year], "evaluators": [None, [str(u) for u in evaluators]]},
+    )
+    return evaluation
