@@ -22,9 +22,11 @@ def campaign(
     year: int = 2025,
     deadlines: dict[str, datetime] | None = None,
     tracks: tuple[tuple[str, str], ...] = (("municipal_application", "new_applicants"),),
+    templates: dict[str, str] | None = None,
     **kwargs: Any,
 ) -> Campaign:
-    """A published campaign; deadlines default to 30 days ahead for every stage."""
+    """A published campaign; deadlines default to 30 days ahead for every stage. `templates`
+    gives a track its form template ({workflow key: template code}, version 2025)."""
     ahead = timezone.now() + timedelta(days=30)
     c = Campaign.objects.create(
         authority=authority,
@@ -49,8 +51,34 @@ def campaign(
     ).items():
         CampaignDeadline.objects.create(campaign=c, stage=stage, due_at=due)
     for key, audience in tracks:
-        CampaignTrack.objects.create(campaign=c, workflow_key=key, workflow_version=1, audience=audience, title=key)
+        code = (templates or {}).get(key, "")
+        CampaignTrack.objects.create(
+            campaign=c,
+            workflow_key=key,
+            workflow_version=1,
+            audience=audience,
+            title="上海市中小企业特色产业集群申报表" if code else key,
+            template_code=code,
+            template_version="2025" if code else "",
+        )
     return c
+
+
+def sh_application_campaign(world: Any, **kwargs: Any) -> Campaign:
+    """The Shanghai campaign asking new applicants for the 2025 municipal application form."""
+    return campaign(
+        world.shanghai, world.city_staff, templates={"municipal_application": "sh_municipal_application"}, **kwargs
+    )
+
+
+def complete_application(world: Any, filing: Any) -> Any:
+    """Fill the application form completely (values, explanations, evidence) as its operator."""
+    from apps.workflow.demo_forms import fill_application
+
+    operator = next(
+        u for u in (world.operator, world.operator_huangpu) if u.organisation_id == filing.cluster.operator_id
+    )
+    return fill_application(actor=operator, filing=filing)
 
 
 def submission(

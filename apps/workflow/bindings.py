@@ -97,8 +97,11 @@ class FilingAdapter(SubjectAdapter):
 
         template = _template(obj)
         labels = _labels(obj).flat
+        order = {k: i for i, k in enumerate(template.fields)}
+        changed = submission_diff(obj)  # type: ignore[arg-type]
         rows = []
-        for key, (before, after) in submission_diff(obj).items():  # type: ignore[arg-type]
+        for key in sorted(changed, key=lambda k: (order.get(k, len(order)), k)):
+            before, after = changed[key]
             f = template.fields.get(key)
             rows.append(
                 DiffRow(

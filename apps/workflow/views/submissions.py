@@ -177,11 +177,9 @@ def _flash_refusal(request: HttpRequest, sub: Submission, exc: ServiceError) -> 
     if not issues:
         flash_error(request, exc)
         return
-    subject = sub.subject
-    labels = adapter_for(subject).field_labels(subject) if subject is not None else None
-    lines = [f"{(labels or {}).get(i.field, i.field)}：{i.message}" for i in issues[:8]]
+    lines = [i.message for i in issues[:8]]
     more = f"……另有 {len(issues) - 8} 处" if len(issues) > 8 else ""
-    messages.error(request, f"{exc.message}请打开填报表单修改：" + "；".join(lines) + more)
+    messages.error(request, f"{exc.message}" + "；".join(lines) + more + "。请打开填报表单修改。")
 
 
 @require_POST
