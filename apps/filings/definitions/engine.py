@@ -11,7 +11,17 @@ from typing import Any
 from apps.indicators.catalogue import Catalogue, load_catalogue
 
 from .formula import FormulaError, MissingValue, Ref, evaluate, render, variables
-from .types import NONE_MARK, STANDARD_CATEGORIES, STANDARD_ROLES, Computed, Field, Issue, Severity, Template
+from .types import (
+    NONE_MARK,
+    STANDARD_CATEGORIES,
+    STANDARD_ROLES,
+    Column,
+    Computed,
+    Field,
+    Issue,
+    Severity,
+    Template,
+)
 
 EXPLANATIONS_KEY = "_explanations"
 _NUMBER_RE = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -78,6 +88,8 @@ class _Ctx:
             if not isinstance(raw, Mapping):
                 return None
             return tuple(raw.get("checked") or ())
+        if field.kind == "row_table":
+            return _row_table_figure(field, raw, ref)
         node: Any = raw.get("fixed") if field.kind == "target_table" and isinstance(raw, Mapping) else raw
         for part in ref.path:
             if not isinstance(node, Mapping):
@@ -89,6 +101,29 @@ class _Ctx:
             return None
         number = parse_decimal(node)
         return number if number is not None else None
+
+
+def filled_rows(raw: Any) -> list[Mapping[str, Any]]:
+    """The rows of a row_table value that hold anything (blank rows are ignored)."""
+    rows = raw.get("rows") if isinstance(raw, Mapping) else None
+    return [r for r in (rows or []) if isinstance(r, Mapping) and not all(is_blank(v) for v in r.values())]
+
+
+def _row_table_figure(field: Field, raw: Any, ref: Ref) -> Decimal | None:
+    """`table` → number of filled rows; `table['col']` → sum of that numeric column.
+    None while the table has not been answered at all (neither rows nor “无”)."""
+    if not isinstance(raw, Mapping):
+        return None
+    rows = filled_rows(raw)
+    if not ref.path:
+        return Decimal(len(rows))
+    total = Decimal(0)
+    for row in rows:
+        cell = row.get(str(ref.path[0]))
+        number = parse_decimal(cell)
+        if number is not None:
+            total += number
+    return total
 
 
 def _condition(expr: str, ctx: _Ctx) -> bool:
@@ -360,10 +395,11 @@ def _validate_field(field: Field, raw: Any, required: bool, for_submit: bool, ev
             out.add(k, "error", f"“{label}”需提供佐证材料（名单/清单），请上传", f"{k}:evidence")
     elif field.kind == "choice":
         keys = {o.key: o.label for o in field.options}
-        if str(raw) not in keys:
+        chosen = field.option(str(raw))
+        if chosen is None:
             out.add(k, "error", f"“{label}”的选项“{raw}”无效（可选：{'、'.join(keys.values())}）", f"{k}:option")
-        elif field.evidence and for_submit and raw == "yes" and k not in ev:
-            out.add(k, "error", f"“{label}”选择“是”需提供佐证材料，请上传", f"{k}:evidence")
+        elif for_submit and k not in ev and ((field.evidence and raw == "yes") or chosen.evidence):
+            out.add(k, "error", f"“{label}”选择“{chosen.label}”需提供佐证材料，请上传", f"{k}:evidence")
     elif field.kind == "checkboxes":
         _validate_checkboxes(field, raw, required, for_submit, ev, out)
     elif field.kind == "count_names":
@@ -523,6 +559,17 @@ def _validate_target_table(field: Field, raw: Any, required: bool, for_submit: b
                     row=ri,
                     column=part,
                 )
+        direction = str(row.get("direction") or "").strip()
+        if direction and field.added_row_directions and direction not in field.added_row_directions:
+            out.add(
+                k,
+                "error",
+                f"{label}新增第{ai + 1}行的方向“{direction}”不在原表所列方向内"
+                f"（可选：{'、'.join(field.added_row_directions)}）",
+                f"{k}:added{ai}:direction:option",
+                row=ri,
+                column="direction",
+            )
         qualitative = bool(row.get("qualitative"))
         for col in field.columns:
             cell = row.get(col.key)
@@ -544,8 +591,7 @@ def _validate_target_table(field: Field, raw: Any, required: bool, for_submit: b
 
 def _validate_row_table(field: Field, raw: Any, required: bool, for_submit: bool, out: _Collector) -> None:
     k, label = field.key, field.label
-    rows = raw.get("rows") if isinstance(raw, Mapping) else None
-    rows = [r for r in (rows or []) if isinstance(r, Mapping) and not all(is_blank(v) for v in r.values())]
+    rows = filled_rows(raw)
     if field.max_rows is not None and len(rows) > field.max_rows:
         out.add(k, "error", f"“{label}”最多{field.max_rows}行（现有{len(rows)}行）", f"{k}:rows:max")
     if for_submit and required and len(rows) < max(field.min_rows, 1) and not raw_none(raw):
@@ -562,12 +608,46 @@ def _validate_row_table(field: Field, raw: Any, required: bool, for_submit: bool
                 continue
             if col.type in ("text",):
                 _check_text(cell, col.max_chars, name, out, k, f"{k}:{ri}:{col.key}", **where)
+                items = [n for n in _NAME_SPLIT.split(str(cell)) if n.strip()]
+                if col.max_items is not None and len(items) > col.max_items:
+                    out.add(
+                        k,
+                        "error",
+                        f"{name}不超过{col.max_items}个（填写了{len(items)}个，以顿号、逗号或分号分隔）",
+                        f"{k}:{ri}:{col.key}:items",
+                        **where,
+                    )
             elif col.type == "choice":
                 keys = {o.key for o in col.options}
                 if str(cell) not in keys:
                     out.add(k, "error", f"{name}的选项“{cell}”无效", f"{k}:{ri}:{col.key}:option", **where)
             else:
                 _cell(col.type, col.unit, col.signed, cell, name, out, k, f"{k}:{ri}:{col.key}", **where)
+        for col in field.columns:
+            if col.growth_of:
+                _check_row_growth(field, col, row, ri, out)
+
+
+def _check_row_growth(field: Field, col: Column, row: Mapping[str, Any], ri: int, out: _Collector) -> None:
+    """A typed 增幅 cell must agree with (later ÷ earlier − 1) × 100 of its row (±0.01)."""
+    earlier_key, later_key = col.growth_of
+    growth, earlier, later = (parse_decimal(row.get(c)) for c in (col.key, earlier_key, later_key))
+    if growth is None or earlier is None or later is None or earlier == 0:
+        return
+    expected = (later / earlier - 1) * 100
+    if abs(growth - expected) > Decimal("0.01"):
+        cols = {c.key: c for c in field.columns}
+        first, second = (cols[c] for c in (earlier_key, later_key))
+        out.add(
+            field.key,
+            "warning",
+            f"“{field.label}”第{ri + 1}行“{col.label}”{growth}与"
+            f"（{second.group}{second.label} ÷ {first.group}{first.label} − 1）× 100 = {fmt(expected)} 不一致，"
+            "请核对或说明",
+            f"{field.key}:{ri}:{col.key}:growth",
+            row=ri,
+            column=col.key,
+        )
 
 
 def raw_none(raw: Any) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,7 @@ from .types import (
 from .yamlmarks import PathT, line_of, load_with_marks, path_text
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
+_POINTS_RE = re.compile(r"[（(]\s*(\d+)\s*分\s*[）)]")
 SCALAR_REF_KINDS = frozenset({"number", "choice", "text", "narrative", "date", "checkboxes"})
 
 
@@ -102,7 +104,11 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
     if v == "pattern":
         return f"“{err.instance}”格式不对（应为小写字母开头的英文、数字、下划线）"
     if v in ("minItems", "minLength"):
-        return "不能为空"
+        return (
+            "不能为空" if not isinstance(err.instance, list) or not err.instance else f"至少应有{err.validator_value}项"
+        )
+    if v == "maxItems":
+        return f"最多{err.validator_value}项"
     if v in ("minimum", "maximum"):
         return f"数值“{err.instance}”超出允许范围"
     if v == "oneOf":
@@ -180,7 +186,9 @@ class _Builder:
             for fi, f in enumerate(s.get("fields") or []):
                 fpath: PathT = (*spath, "fields", fi)
                 field = self._field(f, s["key"], fpath, data_years, allowed_years, allow_none_default)
-                if field.key in fields or field.key in section_keys:
+                if field.key in section_keys:
+                    self.problem((*fpath, "key"), f"字段代码“{field.key}”与章节代码重复")
+                elif field.key in fields:
                     self.problem(
                         (*fpath, "key"),
                         f"字段代码“{field.key}”重复（首次出现在 {path_text(self.positions.get(field.key, ()))}）",
@@ -190,6 +198,12 @@ class _Builder:
                     self.positions[field.key] = fpath
                 built.append(field)
                 self.all_fields.append((field, fpath))
+            points = s.get("points")
+            stated = _POINTS_RE.search(s["title"])
+            if stated and points is None:
+                self.problem(spath, f"章节标题写明“{stated.group(0)}”，请在 points 中登记分值 {stated.group(1)}")
+            elif stated and int(stated.group(1)) != points:
+                self.problem((*spath, "points"), f"分值 {points} 与章节标题“{s['title']}”不一致")
             sections.append(
                 Section(
                     key=s["key"],
@@ -198,6 +212,7 @@ class _Builder:
                     fields=tuple(built),
                     help=s.get("help", ""),
                     max_chars=s.get("max_chars"),
+                    points=points,
                 )
             )
         rules: list[Rule] = []
@@ -301,8 +316,26 @@ class _Builder:
                     required=bool(c.get("required", True)),
                     total=bool(c.get("total", False)),
                     help=c.get("help", ""),
+                    growth_of=tuple(c.get("growth_of") or ()),
+                    max_items=c.get("max_items"),
                 )
             )
+        by_key = {c.key: c for c in columns}
+        for ci, col in enumerate(columns):
+            cpath = (*path, "columns", ci)
+            if col.type == "choice" and not col.options:
+                self.problem(cpath, f"选择列“{col.label}”须有 options")
+            if col.max_items is not None and col.type != "text":
+                self.problem((*cpath, "max_items"), "max_items 只用于文字列（如“主导产品（不超过3个）”）")
+            if col.growth_of:
+                if not col.numeric:
+                    self.problem((*cpath, "growth_of"), f"增幅列“{col.label}”应为数字列")
+                for other in col.growth_of:
+                    target = by_key.get(other)
+                    if target is None:
+                        self.problem((*cpath, "growth_of"), f"增幅列引用了未知列“{other}”")
+                    elif not target.numeric:
+                        self.problem((*cpath, "growth_of"), f"增幅列引用的“{target.label}”不是数字列")
         rows = []
         row_keys: set[str] = set()
         for ri, r in enumerate(f.get("rows") or []):
@@ -315,12 +348,17 @@ class _Builder:
             rows.append(
                 TargetRow(
                     key=r["key"],
-                    direction=r["direction"],
+                    direction=r.get("direction", ""),
                     label=r["label"],
                     indicator=r.get("indicator", ""),
                     unit=r_unit,
                     qualitative=bool(r.get("qualitative", False)),
                 )
+            )
+        if f.get("added_row_directions") and not f.get("allow_added_rows"):
+            self.problem(
+                (*path, "added_row_directions"),
+                "只有允许增加行（allow_added_rows: true）的目标表才能列出可增加行的方向",
             )
         not_user_entered = kind == "computed"
         return Field(
@@ -332,6 +370,7 @@ class _Builder:
             required=bool(f.get("required", not not_user_entered)),
             allow_none=bool(f.get("allow_none", allow_none_default)) and kind not in ("computed", "declaration"),
             group=f.get("group", ""),
+            item=f.get("item", ""),
             help=f.get("help", ""),
             footnote=f.get("footnote", ""),
             note=f.get("note", ""),
@@ -342,6 +381,7 @@ class _Builder:
             years=years,
             max_chars=f.get("max_chars"),
             evidence=bool(f.get("evidence", False)),
+            evidence_pages=bool(f.get("evidence_pages", False)),
             options=options,
             visible_when=f.get("visible_when", ""),
             required_when=f.get("required_when", ""),
@@ -353,6 +393,7 @@ class _Builder:
             min_rows=int(f.get("min_rows", 0)),
             max_rows=f.get("max_rows"),
             allow_added_rows=bool(f.get("allow_added_rows", False)),
+            added_row_directions=tuple(f.get("added_row_directions") or ()),
             statement=f.get("statement", ""),
             signers=tuple(f.get("signers") or ()),
         )
@@ -372,6 +413,14 @@ class _Builder:
                 self.problem(path, f"“{ref.name}”没有 {ref.path[0]} 年度（该字段年度：{list(field.years)}）")
         elif field.kind == "count_names" and ref.path not in ((), ("count",)):
             self.problem(path, f"“{ref.name}”只能引用数量：{ref.name}['count']")
+        elif field.kind == "row_table" and ref.path:
+            numeric = [c.key for c in field.columns if c.numeric]
+            if len(ref.path) != 1 or ref.path[0] not in numeric:
+                self.problem(
+                    path,
+                    f"表格“{ref.name}”只能引用行数（{ref.name}）或数字列合计（{ref.name}['列代码']，"
+                    f"可用：{'、'.join(numeric) or '无'}）",
+                )
 
     def _check_expr(self, expr: str, template: Template, path: PathT, symbols: frozenset[str] = frozenset()) -> None:
         try:

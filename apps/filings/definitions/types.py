@@ -39,12 +39,18 @@ class Column:
     required: bool = True
     total: bool = False
     help: str = ""
+    growth_of: tuple[str, ...] = ()  # 增幅 column: (earlier, later) columns it must agree with
+    max_items: int | None = None  # “主导产品（不超过3个）”: at most n items separated by 、，;
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("number", "count", "percent", "year")
 
 
 @dataclass(frozen=True)
 class TargetRow:
     key: str
-    direction: str
+    direction: str  # 方向; "" where the original's table has no 方向 column
     label: str
     indicator: str = ""
     unit: str = ""
@@ -61,6 +67,7 @@ class Field:
     required: bool = True
     allow_none: bool = True
     group: str = ""  # the original's row-group label, e.g. 创新平台建设情况
+    item: str = ""  # second-level row label (项目) where one item holds several fields, e.g. 人员建设
     help: str = ""
     footnote: str = ""
     note: str = ""
@@ -71,6 +78,7 @@ class Field:
     years: tuple[int, ...] = ()
     max_chars: int | None = None
     evidence: bool = False
+    evidence_pages: bool = False  # the original has a 佐证页码 cell: cited from the evidence's pages in the dossier
     options: tuple[Option, ...] = ()
     visible_when: str = ""
     required_when: str = ""
@@ -82,6 +90,7 @@ class Field:
     min_rows: int = 0
     max_rows: int | None = None
     allow_added_rows: bool = False
+    added_row_directions: tuple[str, ...] = ()  # 方向 under which the original leaves “......” rows to add
     statement: str = ""
     signers: tuple[str, ...] = ()
 
@@ -105,6 +114,7 @@ class Section:
     fields: tuple[Field, ...]
     help: str = ""
     max_chars: int | None = None
+    points: int | None = None  # 分值 of the section in a scored form (评价表), e.g. 规范化服务（10分）
 
     @property
     def heading(self) -> str:

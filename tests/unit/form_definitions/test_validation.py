@@ -163,7 +163,7 @@ def test_two_hundred_and_one_characters_in_a_two_hundred_character_narrative_are
     national = load_template("national_application", "2025")
     assert issues_for(national, {"chain_narrative": "链" * 200}, "chain_narrative") == []
     [issue] = issues_for(national, {"chain_narrative": "链" * 201}, "chain_narrative")
-    assert issue.message == "“集群产业链强链补链情况 (200 字以内)”限200字以内（现有201字）"
+    assert issue.message == "“集群产业链强链补链情况”限200字以内（现有201字）"
 
 
 def test_operator_change_statement_is_required_only_when_the_operator_changed() -> None:
