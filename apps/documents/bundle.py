@@ -8,17 +8,24 @@ is assembled. Every item gets a bookmark under “佐证材料”.
 
 A file that cannot be converted does not sink the bundle: it is replaced by one page saying so
 (keeping the page references of the following items right) and reported in `problems`.
+
+A file that carries its SHA-256 (as every uploaded 佐证材料 does) is checked when read: a stored
+file whose content no longer matches is reported as damaged, never bundled silently. Converted
+images and Office files are kept in default_storage under their content hash
+(``documents/cache/evidence/<sha256>.pdf``), so each distinct file is converted once.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
@@ -39,13 +46,24 @@ class EvidenceFile:
     filename: str
     storage_name: str = ""
     data: bytes | None = None
-    cited_by: str = ""  # label of the form item that cites it
+    cited_by: str = ""  # the form item that cites it: "<field>" or "<field>.<option>"
+    sha256: str = ""  # checked on read when given
 
     def read(self) -> bytes:
+        """The file's bytes; EvidenceError (Chinese, naming the file) when missing or damaged."""
         if self.data is not None:
-            return self.data
-        with default_storage.open(self.storage_name, "rb") as fh:
-            return bytes(fh.read())
+            data = self.data
+        else:
+            try:
+                with default_storage.open(self.storage_name, "rb") as fh:
+                    data = bytes(fh.read())
+            except (FileNotFoundError, OSError) as exc:
+                raise EvidenceError(f"佐证材料“{self.filename}”在存储中找不到，请联系系统管理员。") from exc
+        if self.sha256 and hashlib.sha256(data).hexdigest() != self.sha256:
+            raise EvidenceError(
+                f"佐证材料“{self.filename}”已损坏：文件内容与上传时的校验值（SHA-256）不一致，请重新上传。"
+            )
+        return data
 
 
 @dataclass
@@ -87,6 +105,20 @@ def _pdf_pages(data: bytes) -> int:
     return len(PdfReader(BytesIO(data)).pages)
 
 
+def _checked_pages(data: bytes, filename: str) -> int:
+    """Page count of a PDF that pypdf can also copy into the bundle (a file that opens but cannot
+    be merged is caught here, before page numbers are given out)."""
+    try:
+        scratch = PdfWriter()
+        scratch.append(BytesIO(data), import_outline=False)
+        pages = len(scratch.pages)
+    except Exception as exc:  # pypdf raises many kinds on damaged files
+        raise EvidenceError(f"“{filename}”不是有效的 PDF 文件（{type(exc).__name__}）。") from exc
+    if pages == 0:
+        raise EvidenceError(f"“{filename}”没有页面。")
+    return pages
+
+
 def image_to_pdf(data: bytes, filename: str) -> bytes:
     """Each frame of the image on its own A4 page, scaled to fit."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
@@ -122,20 +154,41 @@ def _failure_page(item: EvidenceFile, reason: str) -> bytes:
     )
 
 
+CACHE_DIR = "documents/cache/evidence"
+
+
+def _cached_conversion(data: bytes, produce: Callable[[], bytes]) -> bytes:
+    name = f"{CACHE_DIR}/{hashlib.sha256(data).hexdigest()}.pdf"
+    try:
+        if default_storage.exists(name):
+            with default_storage.open(name, "rb") as fh:
+                return bytes(fh.read())
+    except OSError:
+        pass
+    pdf = produce()
+    try:
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(pdf))
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return pdf
+
+
 def evidence_to_pdf(item: EvidenceFile, *, convert: Callable[[bytes, str], bytes] | None = None) -> bytes:
     data = item.read()
     ext = Path(item.filename).suffix.lower()
     if ext == ".pdf":
         try:
             PdfReader(BytesIO(data)).pages[0]
-        except (PdfReadError, IndexError, ValueError) as exc:
+        except (PdfReadError, IndexError, ValueError, KeyError, TypeError) as exc:
             raise EvidenceError(f"“{item.filename}”不是有效的 PDF 文件。") from exc
         return data
     if ext in IMAGE_EXTENSIONS:
-        return image_to_pdf(data, item.filename)
+        return _cached_conversion(data, lambda: image_to_pdf(data, item.filename))
     if ext in OFFICE_EXTENSIONS:
         try:
-            return (convert or (lambda d, n: office.convert(d, n, "pdf")))(data, item.filename)
+            run = convert or (lambda d, n: office.convert(d, n, "pdf"))
+            return _cached_conversion(data, lambda: run(data, item.filename))
         except office.ConversionError as exc:
             raise EvidenceError(str(exc)) from exc
     raise EvidenceError(
@@ -150,9 +203,9 @@ def prepare_evidence(items: Sequence[EvidenceFile]) -> list[PreparedEvidence]:
     for item in items:
         try:
             pdf = evidence_to_pdf(item)
-            pages = _pdf_pages(pdf)
+            pages = _checked_pages(pdf, item.filename)
             error = ""
-        except (EvidenceError, OSError, PdfReadError) as exc:
+        except (EvidenceError, OSError, PdfReadError, ValueError, KeyError) as exc:
             error = str(exc) if isinstance(exc, EvidenceError) else f"“{item.filename}”读取失败：{exc}"
             pdf = _failure_page(item, error)
             pages = _pdf_pages(pdf)
