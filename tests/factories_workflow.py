@@ -269,6 +269,20 @@ def workflow_access_entries() -> dict[str, Any]:
         outside_visible=NO_ONE,
         **post302,
     )
+    # API (/api/workflow/): the same selectors; the transition reads its JSON body after the scope
+    # check, so the matrix's empty form body is a 422 inside scope and a 404 outside.
+    e["api:workflow_submissions"] = Access(allowed=EVERYONE)
+    e["api:workflow_todo_list"] = Access(allowed=EVERYONE)
+    e["api:workflow_submission"] = Access(allowed=viewers, inside=sub_in, outside=sub_out, setup=_prepare)
+    e["api:workflow_transition"] = Access(
+        allowed=viewers,
+        inside=sub_in,
+        outside=sub_out,
+        method="post",
+        ok=frozenset({422}),
+        setup=_prepare,
+        notes="form-encoded body: refused as not JSON (422) after the scope check",
+    )
     e["workflow:lifecycle"] = Access(allowed=AUTHORITIES, forbidden=EVERYONE - AUTHORITIES)
     e["workflow:revoke"] = Access(
         allowed=CITY,
