@@ -367,6 +367,8 @@ def _validate_field(field: Field, raw: Any, required: bool, for_submit: bool, ev
         return
     if field.kind in ("text", "narrative"):
         _check_text(raw, field.max_chars, label, out, k, k)
+        if field.evidence and for_submit and k not in ev:
+            out.add(k, "error", f"“{label}”需提供佐证材料，请上传", f"{k}:evidence")
     elif field.kind == "date":
         _check_date(raw, label, out, k, k)
     elif field.kind == "number":
@@ -406,10 +408,14 @@ def _validate_field(field: Field, raw: Any, required: bool, for_submit: bool, ev
         _validate_count_names(field, raw, for_submit, ev, out)
     elif field.kind == "standards_matrix":
         _validate_matrix(field, raw, required, for_submit, out)
+        if field.evidence and for_submit and _matrix_total(field, raw) > 0 and k not in ev:
+            out.add(k, "error", f"“{label}”需提供标准清单及佐证材料，请上传", f"{k}:evidence")
     elif field.kind == "target_table":
         _validate_target_table(field, raw, required, for_submit, out)
     elif field.kind == "row_table":
         _validate_row_table(field, raw, required, for_submit, out)
+        if field.evidence and for_submit and filled_rows(raw) and k not in ev:
+            out.add(k, "error", f"“{label}”需提供佐证材料，请上传", f"{k}:evidence")
     elif field.kind == "declaration":
         _validate_declaration(field, raw, for_submit, out)
     elif field.kind == "attachment" and for_submit and k not in ev:
@@ -503,6 +509,20 @@ def _validate_matrix(field: Field, raw: Any, required: bool, for_submit: bool, o
                     cell, label=name, decimals=0, unit="项", signed=False, allow_none=False,
                     out=out, field=k, code=f"{k}:{y}:{cat}:{role}", **where,
                 )  # fmt: skip
+
+
+def _matrix_total(field: Field, raw: Any) -> Decimal:
+    """Sum of every count in a standards matrix (blank and non-numbers count as 0)."""
+    total = Decimal(0)
+    data = raw if isinstance(raw, Mapping) else {}
+    for y in field.years:
+        year_data = data.get(str(y))
+        for cat, _ in STANDARD_CATEGORIES:
+            row = year_data.get(cat) if isinstance(year_data, Mapping) else None
+            for role, _ in STANDARD_ROLES:
+                number = parse_decimal(row.get(role)) if isinstance(row, Mapping) else None
+                total += number if number is not None and number > 0 else 0
+    return total
 
 
 def _cell(
