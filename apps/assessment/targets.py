@@ -77,15 +77,20 @@ def completion(plan: Dossier, actuals: Dossier) -> list[Completion]:
                 continue
             met = actual <= target if lower else actual >= target
             pct: Decimal | None = None
-            if base is not None and target != base:
+            # Share of the planned change achieved, when the plan moves the right way from the
+            # baseline; otherwise (e.g. a growth-rate target below the baseline rate) actual ÷ target.
+            planned_gain = base is not None and (target < base if lower else target > base)
+            if planned_gain and base is not None:
                 pct = _q((actual - base) / (target - base) * HUNDRED)
             elif target != 0:
                 pct = _q(actual / target * HUNDRED)
             word = "不高于" if lower else "不低于"
             verdict = "达到" if met else "未达到"
             text = f"{year} 年目标 {target}{unit}，实际 {actual}{unit}，{verdict}目标（要求实际值{word}目标值）"
-            if pct is not None and base is not None and target != base:
+            if pct is not None and planned_gain:
                 text += f"；完成计划增量的 {pct}%（(实际 − 基准) ÷ (目标 − 基准) × 100，基准 {base}{unit}）"
+            elif pct is not None:
+                text += f"；实际值为目标值的 {pct}%（实际 ÷ 目标 × 100）"
             out.append(
                 Completion(
                     code, name, unit, year, base, target, actual, pct, "on_track" if met else "off_track", text + "。"
@@ -118,3 +123,28 @@ def prefill_rereview_completion(plan: Dossier, actuals: Dossier, year: int) -> l
             }
         )
     return rows
+
+
+# Growth indicators derived from their series when not reported: code → (series, years between).
+DERIVED_GROWTH = {"output_cagr": ("output_value", 2), "sme_rd_expense_cagr": ("sme_rd_expense", 2)}
+
+
+def with_derived_growth(indicators: dict[str, dict[str, str]], sources: dict[str, str]) -> None:
+    """Fill 年均增速 values (geometric, n = 2) a dossier does not report, from the series they are
+    computed from, naming the formula as their source. Reported values are kept."""
+    from .expressions import cagr_percent
+
+    for code, (series_code, n) in DERIVED_GROWTH.items():
+        series = indicators.get(series_code) or {}
+        for year_text, last in series.items():
+            first = series.get(str(int(year_text) - n))
+            if first is None or year_text in (indicators.get(code) or {}):
+                continue
+            try:
+                value = cagr_percent(Decimal(first), Decimal(last), n)
+            except (ZeroDivisionError, ArithmeticError):
+                continue
+            indicators.setdefault(code, {})[year_text] = str(_q(value))
+            sources.setdefault(
+                code, f"按{name_of(series_code)}计算：((末年值 ÷ 首年值) ^ (1 ÷ {n}) − 1) × 100（几何平均）"
+            )

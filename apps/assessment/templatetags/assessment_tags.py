@@ -14,6 +14,7 @@ from typing import Any
 from django import template
 from django.urls import reverse
 
+from apps.assessment.dossier import LIST_AGGREGATES
 from apps.assessment.engine import STATUS_LABELS, VERDICT_LABELS, AssessmentResult
 from apps.assessment.models import AssessmentRecord
 from apps.assessment.rulesets import SEVERITIES
@@ -43,6 +44,14 @@ def source_kind(source: str) -> str:
     if source.startswith("行业平均"):
         return "行业平均水平"
     return "表单栏目"
+
+
+def _input(raw: dict[str, Any]) -> dict[str, Any]:
+    out = {**raw, "kind": source_kind(str(raw.get("source", "")))}
+    code = str(raw.get("code", ""))
+    if str(raw.get("label", "")).startswith("list.") and (not raw.get("name") or raw.get("name") == code):
+        out["name"] = f"企业名单汇总：{LIST_AGGREGATES.get(code, code)}"
+    return out
 
 
 def _as_data(assessment: Any) -> tuple[dict[str, Any], AssessmentRecord | None]:
@@ -78,7 +87,7 @@ def assessment_view(context: template.Context, assessment: Any, next_url: str = 
     for raw in data.get("results", []):
         status = str(raw.get("status", "missing"))
         basis = raw.get("legal_basis") or {}
-        inputs = [{**i, "kind": source_kind(str(i.get("source", "")))} for i in raw.get("inputs", [])]
+        inputs = [_input(i) for i in raw.get("inputs", [])]
         rule = {
             **raw,
             "status_label": STATUS_LABELS.get(status, status),

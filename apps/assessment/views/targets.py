@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from .. import sources
 from ..dossier import FORMAT, Dossier
 from ..selectors import clusters_for_assessment
-from ..targets import completion, prefill_rereview_completion
+from ..targets import completion, prefill_rereview_completion, with_derived_growth
 
 
 def plan_and_actuals(cluster: Any) -> tuple[sources.SourcedDossier | None, Dossier, list[str]]:
@@ -39,7 +39,14 @@ def plan_and_actuals(cluster: Any) -> tuple[sources.SourcedDossier | None, Dossi
                 indicators[code] = list_series
                 src[code] = list_sources[code]
         labels.append(f"企业库汇总（{'、'.join(str(y) for y in years)}年）")
+    with_derived_growth(indicators, src)
     actuals = Dossier.from_dict({"format": FORMAT, "indicators": indicators, "sources": src})
+    if plan is not None:
+        plan_data = {**plan.data, "indicators": {k: dict(v) for k, v in (plan.data.get("indicators") or {}).items()}}
+        plan_sources = dict(plan_data.get("sources") or {})
+        with_derived_growth(plan_data["indicators"], plan_sources)
+        plan_data["sources"] = plan_sources
+        plan = sources.SourcedDossier(Dossier.from_dict(plan_data), plan_data, plan.label)
     return plan, actuals, labels
 
 
@@ -54,23 +61,36 @@ def cluster_targets(request: HttpRequest, pk: int) -> HttpResponse:
             row.code, {"name": row.name, "unit": row.unit, "baseline": row.baseline, "years": []}
         )
         entry["years"].append(row)
-    for entry in by_code.values():
-        statuses = {r.status for r in entry["years"]}
-        entry["overall"] = (
-            "off_track" if "off_track" in statuses else ("on_track" if statuses == {"on_track"} else "missing")
-        )
     years = sorted({r.year for r in rows})
+    reported = [y for code in actuals.indicators for y in actuals.indicators[code]]
+    latest_actual = max(reported) if reported else None
+    due = [y for y in years if latest_actual is not None and y <= latest_actual]
     for entry in by_code.values():
         at = {r.year: r for r in entry["years"]}
-        entry["cells"] = [at.get(y) for y in years]
-    counts = {s: sum(1 for r in rows if r.status == s) for s in ("on_track", "off_track", "missing")}
+        entry["cells"] = [{"row": at.get(y), "due": y in due} if at.get(y) is not None else None for y in years]
+        statuses = {r.status for r in entry["years"] if r.year in due}
+        if "off_track" in statuses:
+            entry["overall"] = "off_track"
+        elif "missing" in statuses:
+            entry["overall"] = "missing"
+        elif statuses:
+            entry["overall"] = "on_track"
+        else:
+            entry["overall"] = "not_due"
+    counts = {
+        "on_track": sum(1 for r in rows if r.status == "on_track"),
+        "off_track": sum(1 for r in rows if r.status == "off_track"),
+        "missing": sum(1 for r in rows if r.status == "missing" and r.year in due),
+        "not_due": sum(1 for r in rows if r.status == "missing" and r.year not in due),
+    }
     final_year = years[-1] if years else None
-    prefill = prefill_rereview_completion(plan.dossier, actuals, final_year) if plan and final_year else []
+    prefill_year = due[-1] if due else final_year
+    prefill = prefill_rereview_completion(plan.dossier, actuals, prefill_year) if plan and prefill_year else []
     baseline_year = plan.dossier.target_years()[0] if plan else None
     for p in prefill:
         p["baseline"] = p.get(f"baseline_{baseline_year}")
-        p["target"] = p.get(f"target_{final_year}")
-        p["actual"] = p.get(f"actual_{final_year}")
+        p["target"] = p.get(f"target_{prefill_year}")
+        p["actual"] = p.get(f"actual_{prefill_year}")
     return render(
         request,
         "assessment/targets.html",
@@ -83,6 +103,8 @@ def cluster_targets(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": counts,
             "baseline_year": baseline_year,
             "final_year": final_year,
+            "prefill_year": prefill_year,
+            "latest_actual": latest_actual,
             "prefill": prefill,
         },
     )
