@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import django
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.core.management import call_command
@@ -26,9 +27,9 @@ FORMAT = "clusterhub-backup-1"
 DB_FILE = "database.json"
 FILES_DIR = "files"
 MANIFEST = "manifest.json"
-# Rebuilt by `migrate`/`flush` or not worth keeping: content types and permissions come back
-# from the migrations (other rows refer to them by natural key), sessions are logged out.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
+# Everything is kept with its primary keys (content types and permissions included, so rows that
+# point at them stay exact); only sessions are left out — users log in again after a restore.
+EXCLUDED = ["sessions"]
 
 
 class BackupError(Exception):
@@ -71,7 +72,6 @@ def backup_site(directory: Path, storage: Storage = default_storage) -> BackupSu
     db_path = directory / DB_FILE
     call_command(
         "dumpdata",
-        natural_foreign=True,
         exclude=EXCLUDED,
         indent=None,
         output=str(db_path),
@@ -145,8 +145,11 @@ def restore_site(directory: Path, storage: Storage = default_storage) -> BackupS
             + "请先部署与备份相同的版本并执行 migrate，恢复后再升级。"
         )
     with transaction.atomic():
-        call_command("flush", interactive=False, verbosity=0)
+        # No post_migrate: nothing (content types, permissions, catalogue data loaded by apps)
+        # may be recreated between emptying the tables and loading the backup's rows.
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         call_command("loaddata", str(directory / DB_FILE), verbosity=0)
+    ContentType.objects.clear_cache()
     for name in storage_files(storage):
         if name not in manifest["files"]:
             storage.delete(name)
