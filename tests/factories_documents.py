@@ -89,3 +89,157 @@ def filled_values(template: Template) -> dict[str, Any]:
         if v is not None:
             values[f.key] = v
     return values
+
+
+# ---- filings, campaigns and exports for the documents tests ------------------------------------
+
+
+def filed(cluster: Any, operator: Any, *, status: str = "submitted", year: int = 2025, **kwargs: Any) -> Any:
+    """A Shanghai 2025 application of `cluster`, every field filled (demo-like values), in `status`."""
+    from apps.filings.definitions import load_template
+    from tests.factories_filings import FilingFactory
+
+    template = load_template("sh_municipal_application", "2025")
+    values = {**filled_values(template), "cover_cluster_name": cluster.name}
+    return FilingFactory(
+        cluster=cluster, created_by=operator, status=status, reporting_year=year, data=values, **kwargs
+    )
+
+
+def bind_to_campaign(campaign: Any, *filings: Any) -> None:
+    """Each filing becomes the subject of its cluster's submission in `campaign`."""
+    from tests.factories_workflow import submission
+
+    for filing in filings:
+        submission(campaign, filing.cluster, state="district_review", subject=filing)
+
+
+def corrupt(evidence: Any, data: bytes = b"%PDF-1.4 damaged in storage") -> None:
+    """Overwrite an evidence file in storage so its content no longer matches its SHA-256."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    default_storage.delete(evidence.stored_name)
+    saved = default_storage.save(evidence.stored_name, ContentFile(data))
+    assert saved == evidence.stored_name
+
+
+def finished_export(world: Any, *, scope_org: Any, created_by: Any, status: str = "done") -> Any:
+    """An export job whose zip is in storage (without running the renderer)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from apps.documents.models import ExportJob, ExportScope
+
+    name = default_storage.save(f"documents/exports/test/{scope_org.pk}.zip", ContentFile(b"PK\x05\x06" + b"\0" * 18))
+    return ExportJob.objects.create(
+        created_by=created_by,
+        scope=ExportScope.FILINGS,
+        scope_org=scope_org,
+        scope_label=f"选定的 1 份表单 · {scope_org.name}",
+        status=status,
+        total=1,
+        done=1,
+        result_name=name if status == "done" else "",
+        result_size=22,
+        message="共 1 份，成功 1 份",
+    )
+
+
+def word_import(cluster: Any, operator: Any) -> Any:
+    """A Word import awaiting confirmation (values read from a real filled form)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.documents.forms import render_form_docx
+    from apps.documents.services import word_import_upload
+    from apps.filings.definitions import load_template
+
+    template = load_template("sh_municipal_application", "2025")
+    data = render_form_docx(template, {**filled_values(template), "cover_cluster_name": cluster.name})
+    upload = SimpleUploadedFile("申报表.docx", data)
+    return word_import_upload(
+        actor=operator,
+        cluster=cluster,
+        template_code=template.code,
+        template_version=template.version,
+        reporting_year=2025,
+        file=upload,
+    )
+
+
+# ---- access-matrix entries (tests/access_registry.py imports these) ----------------------------
+
+
+def documents_access_entries() -> dict[str, Any]:
+    from tests.access_registry import AUTHORITIES, EVERYONE, NO_ONE, Access, assign_to_expert_and_evaluator
+
+    exporters = AUTHORITIES
+    non_exporters = EVERYONE - exporters
+    entries: dict[str, Any] = {}
+    entries["documents:export_list"] = Access(allowed=exporters, forbidden=non_exporters)
+    entries["documents:export_start"] = Access(
+        allowed=exporters,
+        forbidden=non_exporters,
+        method="post",
+        ok=frozenset({400}),
+        data=lambda w: {"scope": "campaign", "campaign": ""},
+        notes="no campaign chosen: the page comes back with the error (nothing started)",
+    )
+
+    def _job_in(w: Any) -> dict[str, Any]:
+        return {"pk": finished_export(w, scope_org=w.pudong, created_by=w.district).pk}
+
+    def _job_out(w: Any) -> dict[str, Any]:
+        return {"pk": finished_export(w, scope_org=w.xihu, created_by=w.province_zj_admin).pk}
+
+    for name in ("documents:export_detail", "documents:export_download"):
+        entries[name] = Access(allowed=exporters, inside=_job_in, outside=_job_out)
+
+    def _filing_setup(w: Any) -> None:
+        from tests.factories_filings import evidence_for
+
+        pudong = filed(w.cluster_pudong, w.operator, status="draft")
+        filed(w.cluster_xihu, w.province_zj_admin, status="draft")
+        evidence_for(pudong, field_key="chain_cultivation", option_key="chain_map", uploaded_by=w.operator)
+        assign_to_expert_and_evaluator(lambda _w: pudong)(w)
+
+    viewers = AUTHORITIES | {"operator", "expert", "evaluator"}
+    for name in ("documents:filing_docx", "documents:filing_pdf", "documents:filing_bundle"):
+        entries[name] = Access(
+            allowed=viewers,
+            inside=lambda w: {"pk": w.cluster_pudong.filings.get().pk},
+            outside=lambda w: {"pk": w.cluster_xihu.filings.get().pk},
+            setup=_filing_setup,
+        )
+    entries["documents:blank_form"] = Access(
+        allowed=EVERYONE,
+        inside=lambda w: {"code": "sh_municipal_application", "version": "2025"},
+        outside=lambda w: {"code": "national_rereview", "version": "2025"},
+        outside_visible=NO_ONE,
+        notes="outside: a template that is not published has no blank to download",
+    )
+    fillers = frozenset({"operator", "nobody"})
+    entries["documents:import_upload"] = Access(allowed=fillers, forbidden=EVERYONE - fillers)
+
+    def _import_in(w: Any) -> dict[str, Any]:
+        return {"pk": word_import(w.cluster_pudong, w.operator).pk}
+
+    def _import_out(w: Any) -> dict[str, Any]:
+        from tests import factories as f
+
+        xihu_operator = f.user_with(w.op_xihu, "operator_staff", username="op_xihu_docs")
+        return {"pk": word_import(w.cluster_xihu, xihu_operator).pk}
+
+    entries["documents:import_detail"] = Access(
+        allowed=frozenset({"operator"}), inside=_import_in, outside=_import_out, outside_visible=NO_ONE
+    )
+    for name in ("documents:import_confirm", "documents:import_discard"):
+        entries[name] = Access(
+            allowed=frozenset({"operator"}),
+            inside=_import_in,
+            outside=_import_out,
+            outside_visible=NO_ONE,
+            method="post",
+            ok=frozenset({302}),
+        )
+    return entries

@@ -3,13 +3,15 @@
 Reads the filing, its template and its evidence (佐证材料, in the order the form lists its items)
 and hands plain items to batch.py, so the same code renders one filing for a download and a
 hundred in worker processes. Rendered files are kept in default_storage under a key made of the
-filing's revision, its evidence files' checksums, the template's hash and RENDER_VERSION: a
-second download of an unchanged filing costs a file read, any change renders afresh.
+filing's revision and data, its evidence files' checksums, the template's hash and
+RENDER_VERSION: a second download of an unchanged filing costs a file read, any change renders
+afresh (and the files of earlier revisions are deleted).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from django.core.files.storage import default_storage
@@ -17,9 +19,9 @@ from django.core.files.storage import default_storage
 from apps.filings.definitions import Template, load_template
 from apps.filings.models import Evidence, Filing, FilingStatus
 
-from .batch import CACHE_DIR, ExportItem, render_documents
-from .bundle import EvidenceFile
-from .forms import FormMeta
+from .batch import CACHE_DIR, ExportItem, Rendered, render_documents
+from .bundle import EvidenceError, EvidenceFile
+from .forms import EvidenceRef, FormMeta, render_form_docx, render_form_pdf
 
 # Bump when the layout or the renderers change what a filing prints: old cached files are unused.
 RENDER_VERSION = "2025.2"
@@ -71,11 +73,14 @@ def document_name(filing: Filing) -> str:
 
 
 def cache_key(filing: Filing, template: Template, evidence: list[EvidenceFile]) -> str:
+    """Names exactly what the documents show: a restored backup that reuses a revision number
+    with other data gets another key, because the data itself is part of it."""
     parts = [
         RENDER_VERSION,
         str(filing.pk),
         str(filing.revision),
         filing.status,
+        json.dumps(filing.data or {}, sort_keys=True, ensure_ascii=False, default=str),
         template.sha256 or template.version,
         filing.cluster.name,
         *(f"{e.cited_by}:{e.sha256}:{e.filename}" for e in evidence),
@@ -109,12 +114,18 @@ def export_item(filing: Filing) -> ExportItem:
 def filing_document(filing: Filing, kind: str) -> tuple[bytes, str, str]:
     """(bytes, file name, content type) of one document of the filing: "docx", "pdf" or "bundle".
 
-    Raises bundle.EvidenceError when an evidence file is missing or damaged (the bundle, and the
-    evidence page references of the form, cannot be made then).
+    When an evidence file is missing or damaged the bundle cannot be made (bundle.EvidenceError);
+    the .docx and .pdf are still given, listing the evidence without page references.
     """
     item = export_item(filing)
-    rendered = render_documents(item, want=frozenset({kind}))
-    _forget_older(filing, item.cache_key)
+    try:
+        rendered = render_documents(item, want=frozenset({kind}))
+    except EvidenceError:
+        if kind == "bundle":
+            raise
+        rendered = _without_pages(item, kind)
+    else:
+        _forget_older(filing, item.cache_key)
     if kind == "docx":
         return (
             rendered.docx,
@@ -125,6 +136,14 @@ def filing_document(filing: Filing, kind: str) -> tuple[bytes, str, str]:
         data = rendered.bundle if rendered.bundle is not None else rendered.pdf
         return data, f"{item.base_name}（含佐证材料汇编）.pdf", "application/pdf"
     return rendered.pdf, f"{item.base_name}.pdf", "application/pdf"
+
+
+def _without_pages(item: ExportItem, kind: str) -> Rendered:
+    template = load_template(item.template_code, item.template_version)
+    refs = [EvidenceRef(e.title, e.cited_by, "", e.filename) for e in item.evidence]
+    if kind == "docx":
+        return Rendered(render_form_docx(template, item.values, item.meta, refs), b"", None, [], [])
+    return Rendered(b"", render_form_pdf(template, item.values, item.meta, refs), None, [], [])
 
 
 def _forget_older(filing: Filing, current: str) -> None:
