@@ -318,3 +318,8 @@ REGISTRY["api:list_indicators"] = Access(allowed=EVERYONE)  # 指标目录: refe
 from tests.factories_assessment import assessment_access_entries  # noqa: E402
 
 REGISTRY.update(assessment_access_entries())
+
+# —— documents (entries built in tests/factories_documents.py) ——
+from tests.factories_documents import documents_access_entries  # noqa: E402
+
+REGISTRY.update(documents_access_entries())
