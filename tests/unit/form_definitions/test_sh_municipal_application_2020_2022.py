@@ -45,7 +45,7 @@ def test_its_own_domain_list_asks_for_the_new_track_and_future_industry_by_name(
     del values["new_track_name"]
     [issue] = [i for i in _submit(old, values) if i.field == "new_track_name"]
     assert "必填" in issue.message
-    del values["future_industry_name"]  # not ticked: neither shown nor asked
+    del values["future_industry_name"]  # not ticked: not asked
     assert [i for i in _submit(old, values) if i.field == "future_industry_name"] == []
 
 
