@@ -15,3 +15,8 @@ class WorkflowConfig(AppConfig):
         from . import bindings
 
         bindings.bind_subjects()
+        from apps.core.demo import register_seeder
+
+        from .demo import reset_workflow, seed_workflow
+
+        register_seeder(seed_workflow, reset=reset_workflow)

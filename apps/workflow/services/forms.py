@@ -103,6 +103,7 @@ def application_start(*, actor: Any, campaign: Campaign, track: CampaignTrack, c
             workflow_key=track.workflow_key,
             year=campaign.year,
             cluster=cluster,
+            is_demo=campaign.is_demo,
         )
         if track.template_code:
             submission_open_form(actor=actor, submission=sub)
