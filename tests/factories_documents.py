@@ -94,16 +94,39 @@ def filled_values(template: Template) -> dict[str, Any]:
 # ---- filings, campaigns and exports for the documents tests ------------------------------------
 
 
-def filed(cluster: Any, operator: Any, *, status: str = "submitted", year: int = 2025, **kwargs: Any) -> Any:
-    """A Shanghai 2025 application of `cluster`, every field filled (demo-like values), in `status`."""
+def filed(
+    cluster: Any,
+    operator: Any,
+    *,
+    status: str = "submitted",
+    year: int = 2025,
+    evidence: tuple[tuple[str, str], ...] = (),
+    **kwargs: Any,
+) -> Any:
+    """A Shanghai 2025 application of `cluster`, every field filled (demo-like values), in `status`,
+    with a PDF uploaded through the filings service for each (field, option) of `evidence`. Each
+    PDF's content is unique, so damaging one in storage (`corrupt`) touches no other test's file."""
+    import uuid
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from apps.filings.definitions import load_template
-    from tests.factories_filings import FilingFactory
+    from apps.filings.models import Filing
+    from apps.filings.services import evidence_upload
+    from tests.factories_filings import FilingFactory, pdf_bytes
 
     template = load_template("sh_municipal_application", "2025")
     values = {**filled_values(template), "cover_cluster_name": cluster.name}
-    return FilingFactory(
-        cluster=cluster, created_by=operator, status=status, reporting_year=year, data=values, **kwargs
-    )
+    filing = FilingFactory(cluster=cluster, created_by=operator, reporting_year=year, data=values, **kwargs)
+    for field_key, option_key in evidence:
+        upload = SimpleUploadedFile("证明材料.pdf", pdf_bytes(f"{field_key}-{option_key}-{uuid.uuid4().hex}"))
+        evidence_upload(actor=operator, filing=filing, field_key=field_key, option_key=option_key, file=upload)
+    Filing.objects.filter(pk=filing.pk).update(status=status)
+    filing.refresh_from_db()
+    return filing
+
+
+CHAIN_MAP = ("chain_cultivation", "chain_map")  # an evidence slot of the Shanghai application
 
 
 def bind_to_campaign(campaign: Any, *filings: Any) -> None:
@@ -196,11 +219,8 @@ def documents_access_entries() -> dict[str, Any]:
         entries[name] = Access(allowed=exporters, inside=_job_in, outside=_job_out)
 
     def _filing_setup(w: Any) -> None:
-        from tests.factories_filings import evidence_for
-
-        pudong = filed(w.cluster_pudong, w.operator, status="draft")
+        pudong = filed(w.cluster_pudong, w.operator, status="draft", evidence=(CHAIN_MAP,))
         filed(w.cluster_xihu, w.province_zj_admin, status="draft")
-        evidence_for(pudong, field_key="chain_cultivation", option_key="chain_map", uploaded_by=w.operator)
         assign_to_expert_and_evaluator(lambda _w: pudong)(w)
 
     viewers = AUTHORITIES | {"operator", "expert", "evaluator"}
