@@ -99,32 +99,67 @@ def _s(value: Decimal | int) -> str:
     return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
-def _distinct(qs: QuerySet[FirmYear]) -> int:
-    return qs.values("firm_id").distinct().count()
+def _firm_years(cluster: Cluster, year: int) -> QuerySet[FirmYear]:
+    return FirmYear.objects.filter(cluster=cluster, year=year).order_by()
 
 
-def _with_quals(base: QuerySet[FirmYear], kinds: tuple[str, ...], **level: Any) -> QuerySet[FirmYear]:
-    quals = FirmQualification.objects.filter(firm_year__in=base, kind__in=kinds, **level)
-    return base.filter(pk__in=quals.values("firm_year_id"))
+def _qualification_counts(cluster: Cluster, year: int) -> dict[str, int]:
+    """Distinct firms per qualification group, in one aggregate over the cluster-year's qualifications.
+
+    One join of 资质 → 集群企业 (by key), counted with `count(distinct firm)` under a filter per
+    group: a firm holding several qualifications of a group is counted once. Never a nested
+    `IN (subquery)`: with stale statistics right after a bulk import PostgreSQL may run those as
+    a nested loop that rescans the whole list per row (quadratic).
+    """
+    firm = "firm_year__firm_id"
+    related = Q(firm_year__leading_industry_related=True)
+    kind = QualificationKind
+    national = QualificationLevel.NATIONAL
+    agg = (
+        FirmQualification.objects.filter(firm_year__cluster=cluster, firm_year__year=year)
+        .order_by()
+        .aggregate(
+            specialised=Count(firm, distinct=True, filter=related & Q(kind=kind.SPECIALISED)),
+            little_giant=Count(firm, distinct=True, filter=related & Q(kind=kind.LITTLE_GIANT)),
+            single_champion=Count(firm, distinct=True, filter=related & Q(kind=kind.SINGLE_CHAMPION)),
+            national_high_tech=Count(firm, distinct=True, filter=related & Q(kind=kind.HIGH_TECH, level=national)),
+            innovative_sme=Count(firm, distinct=True, filter=related & Q(kind=kind.INNOVATIVE_SME)),
+            quality=Count(firm, distinct=True, filter=Q(kind__in=QUALITY_KINDS)),
+            quality_quals=Count("id", filter=Q(kind__in=QUALITY_KINDS)),
+            champion_or_giant=Count(
+                firm,
+                distinct=True,
+                filter=related
+                & (
+                    Q(kind=kind.SINGLE_CHAMPION, level__in=(national, QualificationLevel.MUNICIPAL))
+                    | Q(kind=kind.LITTLE_GIANT)
+                ),
+            ),
+            ten_firm_rule=Count(
+                firm,
+                distinct=True,
+                filter=related
+                & (Q(kind__in=(kind.SPECIALISED, kind.INNOVATIVE_SME)) | Q(kind=kind.HIGH_TECH, level=national)),
+            ),
+        )
+    )
+    return {k: int(v or 0) for k, v in agg.items()}
 
 
 def recognition_quality_counts(cluster: Cluster, year: int) -> QualityCounts:
-    base = FirmYear.objects.filter(cluster=cluster, year=year, leading_industry_related=True)
-    giants = _with_quals(base, (QualificationKind.SINGLE_CHAMPION,), level__in=("national", "municipal"))
-    giants = giants | _with_quals(base, (QualificationKind.LITTLE_GIANT,))
-    ten = _with_quals(base, (QualificationKind.SPECIALISED, QualificationKind.INNOVATIVE_SME)) | _with_quals(
-        base, (QualificationKind.HIGH_TECH,), level=QualificationLevel.NATIONAL
-    )
-    return QualityCounts(_distinct(giants), _distinct(ten))
+    counts = _qualification_counts(cluster, year)
+    return QualityCounts(counts["champion_or_giant"], counts["ten_firm_rule"])
 
 
 def cluster_totals(cluster: Cluster, year: int) -> dict[str, Total]:
     """Every catalogue indicator the list can back, for `cluster` in `year` (see module doc)."""
     catalogue = load_catalogue()
-    rows = FirmYear.objects.filter(cluster=cluster, year=year)
-    related = rows.filter(leading_industry_related=True)
-    agg = rows.aggregate(
+    related_sme = Q(leading_industry_related=True, is_sme=True)
+    agg = _firm_years(cluster, year).aggregate(
         firms=Count("firm_id", distinct=True),
+        related=Count("firm_id", distinct=True, filter=Q(leading_industry_related=True)),
+        listed=Count("firm_id", distinct=True, filter=related_sme & Q(listing_status=ListingStatus.LISTED)),
+        tutoring=Count("firm_id", distinct=True, filter=related_sme & Q(listing_status=ListingStatus.TUTORING)),
         smes=Count("firm_id", distinct=True, filter=Q(is_sme=True)),
         output=Sum("output_value"),
         output_missing=Count("id", filter=Q(output_value__isnull=True)),
@@ -213,7 +248,7 @@ def cluster_totals(cluster: Cluster, year: int) -> dict[str, Total]:
         )
         rel_out = _m(agg["related_output"])
         v, conv = to_unit("leading_industry_output_value", rel_out)
-        n_rel = _distinct(related)
+        n_rel = int(agg["related"])
         put(
             "leading_industry_output_value",
             v,
@@ -232,25 +267,20 @@ def cluster_totals(cluster: Cluster, year: int) -> dict[str, Total]:
         )
 
     # Quality firms: distinct firms, leading-industry related (the forms say 主导产业相关的…).
-    def qual_count(code: str, kinds: tuple[str, ...], label: str, **level: Any) -> None:
-        n = _distinct(_with_quals(related, kinds, **level))
+    quals = _qualification_counts(cluster, year)
+
+    def qual_count(code: str, key: str, label: str) -> None:
+        n = quals[key]
         put(
             code, n, f"count(distinct 主导产业相关企业 where 资质 ∈ {{{label}}})", {label: n}, f"{n} 家", "主导产业相关"
         )
 
-    qual_count("specialised_sme_count", (QualificationKind.SPECIALISED,), "专精特新中小企业")
-    qual_count("little_giant_count", (QualificationKind.LITTLE_GIANT,), "专精特新“小巨人”企业")
-    qual_count("single_champion_count", (QualificationKind.SINGLE_CHAMPION,), "制造业单项冠军企业")
-    qual_count(
-        "national_high_tech_count",
-        (QualificationKind.HIGH_TECH,),
-        "国家级高新技术企业",
-        level=QualificationLevel.NATIONAL,
-    )
-    qual_count("innovative_sme_count", (QualificationKind.INNOVATIVE_SME,), "创新型中小企业")
-    quality_qs = _with_quals(rows, tuple(QUALITY_KINDS))
-    n_quality = _distinct(quality_qs)
-    n_quals = FirmQualification.objects.filter(firm_year__in=rows, kind__in=QUALITY_KINDS).count()
+    qual_count("specialised_sme_count", "specialised", "专精特新中小企业")
+    qual_count("little_giant_count", "little_giant", "专精特新“小巨人”企业")
+    qual_count("single_champion_count", "single_champion", "制造业单项冠军企业")
+    qual_count("national_high_tech_count", "national_high_tech", "国家级高新技术企业")
+    qual_count("innovative_sme_count", "innovative_sme", "创新型中小企业")
+    n_quality, n_quals = quals["quality"], quals["quality_quals"]
     put(
         "quality_firm_count",
         n_quality,
@@ -259,11 +289,11 @@ def cluster_totals(cluster: Cluster, year: int) -> dict[str, Total]:
         f"{n_quality} 家（共 {n_quals} 项资质，按企业去重）",
         "全部集群企业，按企业去重",
     )
-    for code, status, label in (
-        ("listed_sme_count", ListingStatus.LISTED, "上市"),
-        ("listing_tutoring_sme_count", ListingStatus.TUTORING, "上市辅导期"),
+    for code, key, label in (
+        ("listed_sme_count", "listed", "上市"),
+        ("listing_tutoring_sme_count", "tutoring", "上市辅导期"),
     ):
-        n = _distinct(related.filter(is_sme=True, listing_status=status))
+        n = int(agg[key])
         put(
             code,
             n,

@@ -66,3 +66,23 @@ def test_a_firm_listed_by_two_clusters_is_flagged_to_the_city_with_both_named(wo
     assert {c.name for c in groups[0]["clusters"]} == {world.cluster_pudong.name, world.cluster_huangpu.name}
     assert duplicate_listings(world.district, 2024) == []
     assert duplicate_listings(world.nobody) == []
+
+
+def test_totals_are_two_aggregate_queries_whatever_the_list_size(world, django_assert_num_queries):
+    for i in range(6):
+        fy = FirmYearFactory(
+            cluster=world.cluster_pudong,
+            leading_industry_related=i % 2 == 0,
+            listing_status="listed" if i < 3 else "tutoring",
+        )
+        FirmQualificationFactory(firm_year=fy, kind="specialised", level="municipal")
+        FirmQualificationFactory(firm_year=fy, kind="little_giant", level="national")
+    with django_assert_num_queries(2):
+        t = cluster_totals(world.cluster_pudong, 2024)
+    assert t["firm_count"].value == 6
+    assert t["specialised_sme_count"].value == 3  # leading-industry related only
+    assert t["listed_sme_count"].value == 2 and t["listing_tutoring_sme_count"].value == 1  # related: 0, 2, 4
+    assert t["quality_firm_count"].value == 6 and t["quality_firm_count"].inputs["资质条数"] == "12"
+    with django_assert_num_queries(1):
+        counts = recognition_quality_counts(world.cluster_pudong, 2024)
+    assert counts.champion_or_giant == 3 and counts.ten_firm_rule == 3
