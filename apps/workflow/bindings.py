@@ -138,7 +138,7 @@ class FilingAdapter(SubjectAdapter):
                         year = k[len(f.key) + 1 : -1] if k != f.key else ""
                         value = "—" if c.value is None else f"{c.value:.2f}"
                         parts.append(f"{year}年 {value}" if year else value)
-                        note = f"计算公式：{c.formula}"
+                        note = c.explanation or f"计算公式：{c.formula}"
                     text = "；".join(parts) or "—"
                 elif f.kind == "attachment":
                     text = f"已上传 {evidence.get(f.key, 0)} 个文件" if evidence.get(f.key) else "（未上传）"

@@ -41,6 +41,10 @@ class FormSection:
     heading: str
     fields: list[FormField] = field(default_factory=list)
 
+    @property
+    def has_reopened(self) -> bool:
+        return any(f.reopened for f in self.fields)
+
 
 class SubjectAdapter:
     """Generic adapter: reads `revision` / `version`, knows no fields, does nothing on hooks."""

@@ -120,6 +120,15 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             _stage, deadline = start_deadline(tr)
             startable.append((tr, list(mine.exclude(pk__in=started)), deadline))
     now = timezone.now()
+    overdue = {s.pk for s in services.overdue_submissions(subs, now)}
+    groups = []
+    for tr in campaign.tracks.all():
+        rows = [s for s in subs if s.track_id == tr.pk]
+        counts: dict[str, int] = {}
+        for s in rows:
+            counts[s.state_label] = counts.get(s.state_label, 0) + 1
+        late = sum(1 for s in rows if s.pk in overdue)
+        groups.append({"track": tr, "rows": rows, "counts": sorted(counts.items()), "overdue": late})
     return render(
         request,
         "workflow/campaign_detail.html",
@@ -127,7 +136,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "deadlines": [(d, d.due_at - now) for d in campaign.deadlines.all()],
             "now": now,
-            "submissions": subs,
+            "groups": groups,
+            "overdue": overdue,
             "startable": startable,
             "can_manage": permissions.can_manage_campaign(request.user, campaign)[0],
             "can_lists": permissions.can_view_lists(request.user)[0],

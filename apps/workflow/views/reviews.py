@@ -16,6 +16,7 @@ from ..models import ExpertDraw, ExpertScore, ReviewAssignment, Submission
 from ..scoring import get_rubric
 from ..selectors import campaigns_visible_to, submissions_visible_to
 from ..services.experts import scores_visible_to
+from ..subjects import adapter_for
 from .common import flash_error, post_dict, require
 
 
@@ -56,6 +57,7 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
             "comment": comment,
             "others": [s for s in scores_visible_to(request.user, sub) if s.assignment.expert_id != request.user.pk],
             "can_score": permissions.can_score_submission(request.user, sub)[0],
+            "form_url": adapter_for(sub.subject).url(sub.subject) if sub.subject is not None else "",
         },
     )
 

@@ -80,6 +80,15 @@ def _assessment_template() -> str | None:
         return None
 
 
+def _button_style(t: Any) -> str:
+    """Bootstrap button class of a transition: refusals red, returns amber, the rest primary."""
+    if any(w in t.key for w in ("reject", "fail")):
+        return "btn-outline-danger"
+    if "return" in t.key:
+        return "btn-warning"
+    return "btn-primary"
+
+
 def _event_rows(sub: Submission, labels: dict[str, str] | None) -> list[dict[str, Any]]:
     """Events with their reasons and data named by label (field labels, the transition's data labels)."""
     wf = sub.workflow
@@ -115,12 +124,18 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             experts.append((e, conflicts_of(e, sub)))
     submits = [t for t in transitions if t.role in ("operator", "county") and "subject_submit" in t.effects]
+    state = wf.states[sub.state]
+    # Operators (and counties filling their own form) see the public stage name only.
+    acts_as_applicant = permissions.has_workflow_role(user, "operator", sub) or (
+        state.owner == "county" and permissions.has_workflow_role(user, "county", sub)
+    )
     track = sub.track
     context = {
         "sub": sub,
         "wf": wf,
         "events": _event_rows(sub, labels),
-        "transitions": transitions,
+        "transitions": [(t, _button_style(t)) for t in transitions],
+        "acts_as_applicant": acts_as_applicant,
         "field_labels": labels,
         "field_groups": adapter.field_groups(subject) if subject is not None else [],
         "reason_rows": range(5),
