@@ -392,7 +392,17 @@ def evaluation_summary(evaluation: ServiceEvaluation) -> dict[str, Any]:
     bands = band_row.band_list() if band_row else list(rubric.default_bands)
     fund_min = band_row.fund_min_label if band_row else rubric.fund_min_label
     grade = grade_for(score, bands) if score is not None else ""
+    from apps.orgs.models import Assignment
+
+    assigned = Assignment.objects.filter(
+        content_type=ContentType.objects.get_for_model(ServiceEvaluation),
+        object_id=evaluation.pk,
+        purpose="service_evaluation",
+        is_active=True,
+    ).count()
     return {
+        "evaluators_assigned": assigned,
+        "provisional": len(finished) < assigned,
         "evaluators_finished": len(finished),
         "evaluators_started": len(set(per) | set(submitted)),
         "score": score,

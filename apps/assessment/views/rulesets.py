@@ -314,6 +314,7 @@ def ruleset_preview(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "preview": preview,
             "cluster_count": len(clusters),
+            "kinds": KINDS,
             "jurisdiction": getattr(request.user, "organisation", None),
         },
     )
