@@ -15,6 +15,7 @@ from .definitions import Computed, Field, Issue, Section, Template, compute, is_
 from .definitions.types import STANDARD_CATEGORIES, STANDARD_ROLES
 from .formdata import flatten
 from .models import Evidence, Filing
+from .totals import FieldFigures
 
 
 @dataclass
@@ -31,10 +32,34 @@ class FieldView:
     raw: Any = None
     rows: list[dict[str, Any]] = field(default_factory=list)
     added: list[dict[str, Any]] = field(default_factory=list)
+    figures: FieldFigures | None = None
+    group_start: bool = False
 
     @property
     def anchor(self) -> str:
         return f"field-{self.f.key}"
+
+    @property
+    def unit_suffix(self) -> str:
+        """“（万元）” after the label, unless the label already names its unit."""
+        unit = self.f.unit
+        if not unit or self.f.kind == "computed" or f"（{unit}）" in self.f.label:
+            return ""
+        return f"（{unit}）"
+
+    @property
+    def compact_options(self) -> bool:
+        """Short checkbox lists without evidence or counts flow in columns (e.g. 产业领域)."""
+        return self.f.kind == "checkboxes" and not any(o.evidence or o.count_unit for o in self.f.options)
+
+    @property
+    def invalid_inputs(self) -> list[str]:
+        """Inputs to mark red: those the field's errors are about."""
+        return sorted({n for i in self.errors if (n := issue_input(self.f, i))})
+
+    @property
+    def override_errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.code.startswith("override:")]
 
     @property
     def errors(self) -> list[Issue]:
@@ -48,6 +73,41 @@ class FieldView:
         return self.inputs.get(name, "")
 
 
+def issue_input(f: Field, issue: Issue) -> str:
+    """The input name (formdata's scheme) an error is about, "" when it is about the whole field."""
+    p = f"v:{f.key}"
+    code = issue.code
+    kind = f.kind
+    if kind in ("text", "narrative", "date", "number", "choice"):
+        return p
+    if kind == "year_series" and issue.year is not None:
+        return f"{p}:{issue.year}"
+    if kind == "standards_matrix" and issue.year is not None and issue.column and "." in issue.column:
+        cat, role = issue.column.split(".", 1)
+        return f"{p}:{issue.year}:{cat}:{role}"
+    if kind == "count_names" and issue.column in ("count", "names"):
+        return f"{p}:{issue.column}"
+    if kind == "checkboxes" and issue.option:
+        if code.endswith(":count") or code.rsplit(":", 1)[-1] in ("nan", "int", "dp", "neg", "pct"):
+            return f"{p}:count:{issue.option}"
+        if code.endswith(":text"):
+            return f"{p}:other_text"
+    if kind == "target_table" and issue.row is not None and issue.column:
+        if issue.row < len(f.rows):
+            return f"{p}:fixed:{f.rows[issue.row].key}:{issue.column}"
+        return f"{p}:added:{issue.row - len(f.rows)}:{issue.column}"
+    if kind == "row_table" and issue.row is not None and issue.column:
+        return f"{p}:rows:{issue.row}:{issue.column}"
+    if kind == "declaration":
+        if code.endswith(":date"):
+            return f"{p}:date"
+        if issue.row is not None and ":signer" in code:
+            return f"{p}:sig:{issue.row}"
+        if code.endswith(":agreed"):
+            return f"{p}:agreed"
+    return ""
+
+
 @dataclass
 class SectionView:
     s: Section
@@ -59,7 +119,8 @@ class SectionView:
 
     @property
     def progress(self) -> tuple[int, int]:
-        countable = [fv for fv in self.fields if fv.f.kind not in ("computed",)]
+        # Optional fields count only once filled, so a section can be complete without them.
+        countable = [fv for fv in self.fields if fv.f.kind != "computed" and (fv.f.required or fv.filled)]
         return sum(1 for fv in countable if fv.filled), len(countable)
 
     @property
@@ -91,6 +152,7 @@ def build(
     editable_keys: frozenset[str] | None,
     can_edit: bool,
     evidence: list[Evidence] | None = None,
+    figures: Mapping[str, FieldFigures] | None = None,
 ) -> list[SectionView]:
     computed = compute(template, data)
     by_field: dict[str, list[Issue]] = {}
@@ -109,7 +171,7 @@ def build(
             ev = {slot: items for slot, items in ev_by_slot.items() if slot == f.key or slot.startswith(f"{f.key}:")}
             fv = FieldView(
                 f=f,
-                number=f"{s.number}.{i}" if s.number else str(i),
+                number=str(i),
                 inputs=flatten(f, value),
                 issues=by_field.get(f.key, []),
                 evidence=ev,
@@ -118,6 +180,8 @@ def build(
                 filled=_filled(f, value, ev_by_slot),
                 reason=reasons.get(f.key, "") if filing.status == "returned" else "",
                 raw=value,
+                figures=(figures or {}).get(f.key),
+                group_start=bool(f.group) and (i == 1 or s.fields[i - 2].group != f.group),
             )
             if f.kind == "row_table":
                 rows = list((value or {}).get("rows") or []) if isinstance(value, Mapping) else []

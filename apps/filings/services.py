@@ -25,6 +25,7 @@ from apps.indicators.catalogue import load_catalogue
 
 from . import evidence as ev
 from . import permissions as perms
+from . import totals as tot
 from .definitions import Issue, Template, indicator_values, load_template, validate
 from .definitions.types import STANDARD_CATEGORIES, STANDARD_ROLES
 from .models import Evidence, Filing, FilingRevision, FilingStatus, FilingValue, RevisionKind
@@ -102,17 +103,44 @@ def evidenced_slots(filing: Filing) -> set[str]:
     return {f"{f}.{o}" if o else f for f, o in pairs}
 
 
-def filing_issues(filing: Filing, *, for_submit: bool, data: Mapping[str, Any] | None = None) -> list[Issue]:
-    """Validation issues of the filing's data (warnings marked explained where explained)."""
+def filing_figures(
+    filing: Filing, data: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
+) -> dict[str, tot.FieldFigures]:
+    """Enterprise-list figures (由企业库计算) for the fields of the filing (see apps.filings.totals)."""
+    return tot.field_figures(
+        template_of(filing),
+        filing.data if data is None else data,
+        filing.cluster,
+        overrides=filing.overrides if overrides is None else overrides,
+    )
+
+
+def filing_issues(
+    filing: Filing,
+    *,
+    for_submit: bool,
+    data: Mapping[str, Any] | None = None,
+    figures: Mapping[str, tot.FieldFigures] | None = None,
+) -> list[Issue]:
+    """Validation issues of the filing's data (warnings marked explained where explained), and
+    the departures from the enterprise list that have no written reason."""
     template = template_of(filing)
     values = dict(filing.data if data is None else data)
-    return validate(
+    issues = validate(
         template,
         values,
         for_submit=for_submit,
         evidenced=evidenced_slots(filing),
         explanations=filing.warning_explanations or {},
     )
+    if figures is None:
+        figures = filing_figures(filing, values)
+    return issues + tot.override_issues(figures)
+
+
+def filing_field_labels(filing: Filing) -> dict[str, str]:
+    """{field key: label} of the filing's template (the workflow names fields with these)."""
+    return {k: f.label for k, f in template_of(filing).fields.items()}
 
 
 def _rebuild_values(filing: Filing, template: Template) -> None:
@@ -252,10 +280,15 @@ def filing_create(
 # —— save draft ————————————————————————————————————————————————————————————————————————
 
 
-def _check_text_limits(values: Mapping[str, Any], explanations: Mapping[str, str]) -> None:
+def _check_text_limits(explanations: Mapping[str, str], overrides: Mapping[str, Mapping[str, Any]]) -> None:
     for code, text in explanations.items():
         if len(str(text)) > EXPLANATION_MAX_CHARS:
             raise ServiceError(f"警示说明不能超过 {EXPLANATION_MAX_CHARS} 字。", field=f"explain:{code}")
+    for key, item in overrides.items():
+        if len(str((item or {}).get("reason", "")).strip()) > tot.OVERRIDE_REASON_MAX_CHARS:
+            raise ServiceError(
+                f"与企业库不一致的原因不能超过 {tot.OVERRIDE_REASON_MAX_CHARS} 字。", field=f"override:{key}"
+            )
 
 
 def filing_save_draft(
@@ -282,7 +315,7 @@ def filing_save_draft(
     if unknown:
         raise ServiceError(f"表单中没有栏目“{unknown[0]}”。", field=unknown[0])
     explanations = {str(k): str(v).strip() for k, v in (warning_explanations or {}).items()}
-    _check_text_limits(values, explanations)
+    _check_text_limits(explanations, overrides or {})
     with transaction.atomic():
         locked = _lock(filing)
         require(perms.can_edit_filing(actor, locked))
@@ -320,12 +353,11 @@ def filing_save_draft(
         if blocking:
             raise FilingInvalid(f"有 {len(blocking)} 处填写不符合要求，本次未保存，请按提示修改。", blocking)
         expl_changes = data_diff(locked.warning_explanations or {}, new_expl)
-        new_overrides = dict(locked.overrides or {})
-        for key, item in (overrides or {}).items():
-            if item and str(item.get("reason", "")).strip():
-                new_overrides[key] = {"computed": str(item.get("computed", "")), "reason": str(item["reason"]).strip()}
-            else:
-                new_overrides.pop(key, None)
+        figures = tot.field_figures(template, new_data, locked.cluster)
+        new_overrides = tot.stored_overrides(figures, overrides or {}, locked.overrides or {})
+        for key, item in new_overrides.items():
+            figures[key].reason = item["reason"]
+        issues += tot.override_issues(figures)
         ov_changes = data_diff(locked.overrides or {}, new_overrides)
         if not changes and not expl_changes and not ov_changes:
             return SaveResult(locked, {}, issues)

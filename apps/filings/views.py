@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.audit import timeline_for
 from apps.core.errors import ServiceError
 
+from . import dossier, formdata, pages, paper, permissions, services
 from . import evidence as ev
-from . import formdata, pages, permissions, services
 from .definitions import Issue, TemplateNotFound, list_templates
 from .models import Filing, FilingStatus
 from .selectors import clusters_fillable_by, evidence_visible_to, filings_visible_to
@@ -117,16 +117,21 @@ def _page_context(
     conflict: services.FilingConflict | None = None,
     yours: dict[str, Any] | None = None,
     explanations: dict[str, str] | None = None,
+    overrides: dict[str, Any] | None = None,
     for_submit: bool = False,
     editing: bool = True,
+    with_selfcheck: bool = False,
 ) -> dict[str, Any]:
     template = services.template_of(filing)
     use_data = dict(filing.data if data is None else data)
+    figures = services.filing_figures(filing, use_data, overrides=overrides)
     if issues is None:
-        issues = services.filing_issues(filing, for_submit=for_submit, data=use_data)
+        issues = services.filing_issues(filing, for_submit=for_submit, data=use_data, figures=figures)
     can_edit = editing and permissions.can_edit_filing(request.user, filing)[0]
     editable = permissions.editable_field_keys(request.user, filing) if can_edit else frozenset()
-    sections = pages.build(filing, template, use_data, issues, editable_keys=editable, can_edit=can_edit)
+    sections = pages.build(
+        filing, template, use_data, issues, editable_keys=editable, can_edit=can_edit, figures=figures
+    )
     expl = dict(filing.warning_explanations or {})
     expl.update(explanations or {})
     ctx: dict[str, Any] = {
@@ -143,6 +148,9 @@ def _page_context(
         "max_upload": ev.human_size(ev.max_bytes()),
         "conflict": _conflict_rows(filing, conflict, yours) if conflict else None,
         "conflict_error": conflict,
+        "figures": figures,
+        "differences": [fg for fg in figures.values() if fg.differs],
+        "selfcheck": dossier.self_check(filing, template=template) if with_selfcheck and can_edit else None,
     }
     return ctx
 
@@ -183,17 +191,18 @@ def filing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return redirect("filings:detail", pk=filing.pk)
     _require(permissions.can_edit_filing(request.user, filing))
-    return render(request, "filings/edit.html", _page_context(request, filing))
+    return render(request, "filings/edit.html", _page_context(request, filing, with_selfcheck=True))
 
 
 def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("X-Requested-With") == "fetch" or "application/json" in request.headers.get("Accept", "")
 
 
-def _issues_json(issues: list[Issue]) -> list[dict[str, Any]]:
+def _issues_json(issues: list[Issue], template: Any) -> list[dict[str, Any]]:
     return [
         {
             "field": i.field,
+            "input": pages.issue_input(template.fields[i.field], i) if i.field in template.fields else "",
             "severity": i.severity,
             "message": i.message,
             "code": i.code,
@@ -231,7 +240,13 @@ def filing_save(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.FilingConflict as exc:
         ctx = _page_context(
-            request, filing, data={**filing.data, **values}, conflict=exc, yours=values, explanations=explanations
+            request,
+            filing,
+            data={**filing.data, **values},
+            conflict=exc,
+            yours=values,
+            explanations=explanations,
+            overrides={**(filing.overrides or {}), **overrides},
         )
         if _wants_json(request):
             html = render_to_string("filings/_conflict.html", ctx, request=request)
@@ -242,9 +257,17 @@ def filing_save(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "filings/edit.html", ctx, status=409)
     except services.FilingInvalid as exc:
         if _wants_json(request):
-            return JsonResponse({"ok": False, "message": exc.message, "issues": _issues_json(exc.issues)}, status=422)
+            return JsonResponse(
+                {"ok": False, "message": exc.message, "issues": _issues_json(exc.issues, template)}, status=422
+            )
         merged = {**filing.data, **values}
-        ctx = _page_context(request, filing, data=merged, explanations=explanations)
+        ctx = _page_context(
+            request,
+            filing,
+            data=merged,
+            explanations=explanations,
+            overrides={**(filing.overrides or {}), **overrides},
+        )
         ctx["save_error"] = exc.message
         blocking = {(i.field, i.code) for i in exc.issues}
         ctx["errors"] = list(exc.issues) + [i for i in ctx["errors"] if (i.field, i.code) not in blocking]
@@ -265,15 +288,18 @@ def filing_save(request: HttpRequest, pk: int) -> HttpResponse:
     if not _wants_json(request):
         messages.success(request, "已保存。")
         return redirect("filings:edit", pk=saved.pk)
-    ctx = _page_context(request, saved, issues=result.issues)
+    ctx = _page_context(request, saved, issues=result.issues, with_selfcheck=True)
     return JsonResponse(
         {
             "ok": True,
             "revision": saved.revision,
             "saved_at": timezone.localtime(saved.updated_at).strftime("%H:%M:%S"),
             "changed": sorted(result.changes),
-            "issues": _issues_json(result.issues),
+            "issues": _issues_json(result.issues, template),
             "summary_html": render_to_string("filings/_summary.html", ctx, request=request),
+            "selfcheck_html": (
+                render_to_string("filings/_selfcheck.html", ctx, request=request) if ctx["selfcheck"] else ""
+            ),
             "computed": {
                 fv.f.key: render_to_string("filings/_computed.html", {"fv": fv}, request=request)
                 for sv in ctx["sections"]
@@ -298,7 +324,7 @@ def filing_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.filing_submit(actor=request.user, filing=filing, expected_revision=expected)
     except services.FilingInvalid as exc:
-        ctx = _page_context(request, filing, issues=services.filing_issues(filing, for_submit=True))
+        ctx = _page_context(request, filing, for_submit=True, with_selfcheck=True)
         ctx["save_error"] = exc.message
         ctx["submit_attempt"] = True
         return render(request, "filings/edit.html", ctx, status=422)
@@ -329,6 +355,11 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for k, v in diff.items()
     ]
+    ctx["paper"] = paper.build_paper(template, ctx["sections"])
+    ctx["evidence_index"] = paper.evidence_index(ctx["sections"])
+    ctx["returned"] = [
+        (template.fields[k].label if k in template.fields else k, r) for k, r in (filing.return_reasons or {}).items()
+    ]
     ctx["timeline"] = timeline_for(filing)[:100]
     ctx["can_edit_now"] = permissions.can_edit_filing(request.user, filing)[0]
     ctx["revisions"] = filing.revisions.select_related("author").order_by("-number", "-id")[:50]
@@ -338,7 +369,10 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def filing_print(request: HttpRequest, pk: int) -> HttpResponse:
     filing = get_object_or_404(filings_visible_to(request.user), pk=pk)
-    return render(request, "filings/print.html", _page_context(request, filing, editing=False))
+    ctx = _page_context(request, filing, editing=False)
+    ctx["paper"] = paper.build_paper(ctx["template"], ctx["sections"])
+    ctx["evidence_index"] = paper.evidence_index(ctx["sections"])
+    return render(request, "filings/print.html", ctx)
 
 
 # —— evidence ——————————————————————————————————————————————————————————————————————————

@@ -65,3 +65,19 @@ def print_value(fv: Any) -> str:
     from apps.filings.formdata import display
 
     return display(fv.f, getattr(fv, "raw", None))
+
+
+@register.filter
+def json_attr(value: Any) -> str:
+    """JSON for an HTML attribute value (the template's autoescape quotes it)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+@register.filter
+def cn_date(value: Any) -> str:
+    """2025-05-08 → 2025年5月8日."""
+    from apps.filings.paper import cn_date as to_cn
+
+    return to_cn(value) if value else ""
