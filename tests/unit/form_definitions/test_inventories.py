@@ -157,8 +157,10 @@ def template_units(template: Template) -> list[Unit]:
                 pieces += [c.group, c.label, c.help]
             if f.kind == "target_table":
                 pieces += ["方向", "指标"]  # the fixed head of every target table
-            for r in f.rows:
-                pieces += [r.direction, r.label]
+            if f.kind == "row_table":
+                pieces.append("序号")  # every row table numbers its rows
+            for r in f.rows:  # the print adds a row's unit to its label: 集群营业收入（亿元）
+                pieces += [r.direction, r.label, f"{r.label}（{r.unit}）" if r.unit else ""]
             pieces += list(f.added_row_directions)
             pieces += list(f.signers)
             units.append(Unit(f.key, frozenset(), tuple(p for p in pieces if p)))
