@@ -14,7 +14,7 @@ from .definitions import latest_workflows
 from .models import Audience, CampaignTrack, ExpertScore, Objection, ObjectionStatus, ReviewAssignment, ScoreStatus
 from .models.campaigns import CampaignStatus
 from .selectors import submissions_visible_to
-from .services.forms import start_deadline
+from .services.forms import eligible_applicants, start_deadline
 
 
 def _acting_states() -> dict[str, set[str]]:
@@ -105,7 +105,7 @@ def workflow_todos(user: Any) -> list[TodoItem]:
             if d is not None and d.due_at < now:
                 continue
             started = submissions_visible_to(user).filter(campaign=tr.campaign, workflow_key=tr.workflow_key)
-            eligible = org.operated_clusters.exclude(pk__in=started.values("cluster_id"))
+            eligible = eligible_applicants(tr, org.operated_clusters.exclude(pk__in=started.values("cluster_id")))
             if eligible.exists():
                 items.append(
                     TodoItem(

@@ -88,6 +88,7 @@ def campaign_create(
         created_by=actor,
         is_demo=is_demo,
     )
+    published: list[Any] | None = None
     for i, tr in enumerate(tracks):
         try:
             wf = get_workflow(tr["workflow"], tr.get("workflow_version"))
@@ -96,12 +97,25 @@ def campaign_create(
         audience = tr.get("audience", "")
         if audience not in Audience.values:
             raise ServiceError(f"第 {i + 1} 项事项的报送对象无效。", field="tracks")
+        code, _, version = str(tr.get("template_code") or "").strip().partition("@")
+        version = version or str(tr.get("template_version") or "").strip()
+        if code:
+            if published is None:
+                from apps.filings.definitions import list_templates
+
+                published = [t for t in list_templates() if t.status == "published"]
+            versions = [t.version for t in published if t.code == code]
+            if not versions:
+                raise ServiceError(f"第 {i + 1} 项事项的填报模板“{code}”不存在或尚未发布。", field="tracks")
+            if version and version not in versions:
+                raise ServiceError(f"第 {i + 1} 项事项的填报模板“{code}”没有已发布的 {version} 版。", field="tracks")
+            version = version or versions[-1]
         CampaignTrack.objects.create(
             campaign=campaign,
             workflow_key=wf.key,
             workflow_version=wf.version,
-            template_code=tr.get("template_code", ""),
-            template_version=tr.get("template_version", ""),
+            template_code=code,
+            template_version=version if code else "",
             audience=audience,
             title=tr.get("title") or wf.title,
         )

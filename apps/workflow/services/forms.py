@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from apps.clusters.models import Cluster, ClusterStatus, Recognition
 from apps.core.errors import AccessDenied, ServiceError
 from apps.orgs.models import OrgKind, Role
 
@@ -33,6 +35,19 @@ def start_deadline(track: CampaignTrack) -> tuple[str, Any]:
         if t.deadline:
             return t.deadline, track.campaign.deadline_for(t.deadline)
     return "", None
+
+
+def eligible_applicants(track: CampaignTrack, clusters: QuerySet[Cluster]) -> QuerySet[Cluster]:
+    """Clusters that may answer a call for new applications: not already holding a valid
+    recognition of the level the workflow grants (a recognised municipal cluster does not apply
+    for municipal recognition again; it reports yearly and is re-reviewed when it expires)."""
+    level = get_workflow(track.workflow_key, track.workflow_version).recognition_level
+    if not level:
+        return clusters
+    held = Recognition.objects.filter(
+        is_current=True, level=level, status__in=[ClusterStatus.RECOGNISED, ClusterStatus.UNDER_REREVIEW]
+    ).values("cluster_id")
+    return clusters.exclude(pk__in=held)
 
 
 def submission_open_form(*, actor: Any, submission: Submission) -> Any:
@@ -89,6 +104,8 @@ def application_start(*, actor: Any, campaign: Campaign, track: CampaignTrack, c
         raise AccessDenied("只能为本机构运营的集群发起申报。")
     if track.campaign_id != campaign.pk or track.audience != Audience.NEW_APPLICANTS:
         raise ServiceError("该事项不接受集群自行发起申报。", field="track")
+    if not eligible_applicants(track, Cluster.objects.filter(pk=cluster.pk)).exists():
+        raise ServiceError(f"“{cluster.name}”持有有效期内的认定，不属于新申报集群。", field="cluster")
     if campaign.status != CampaignStatus.PUBLISHED:
         raise ServiceError("工作通知尚未发布或已结束，不能发起申报。", code="wrong_state")
     stage, deadline = start_deadline(track)

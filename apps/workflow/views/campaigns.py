@@ -20,7 +20,7 @@ from .. import permissions, services
 from ..definitions import DEADLINE_STAGES, latest_workflows
 from ..models import Audience, CampaignAttachment, CampaignTrack
 from ..selectors import campaigns_visible_to, submissions_visible_to
-from ..services.forms import start_deadline
+from ..services.forms import eligible_applicants, start_deadline
 from .common import flash_error, require
 
 
@@ -94,11 +94,14 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已保存工作通知“{campaign.title}”（草稿），核对后请发布。")
             return redirect("workflow:campaign_detail", pk=campaign.pk)
+    from apps.filings.definitions import list_templates
+
     return render(
         request,
         "workflow/campaign_form.html",
         {
             "workflows": workflows,
+            "templates": [t for t in list_templates() if t.status == "published"],
             "stages": DEADLINE_STAGES,
             "audiences": Audience.choices,
             "values": values,
@@ -118,7 +121,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for tr in campaign.tracks.filter(audience=Audience.NEW_APPLICANTS):
             started = subs.filter(track=tr).values("cluster_id")
             _stage, deadline = start_deadline(tr)
-            startable.append((tr, list(mine.exclude(pk__in=started)), deadline))
+            startable.append((tr, list(eligible_applicants(tr, mine.exclude(pk__in=started))), deadline))
     now = timezone.now()
     overdue = {s.pk for s in services.overdue_submissions(subs, now)}
     groups = []

@@ -224,3 +224,52 @@ def test_the_adapter_labels_fields_by_section_and_leaves_out_computed_ones(world
     assert labels["area_km2"] == "一、基本情况 · 集群占地面积（平方公里）"
     assert "leading_industry_output_cagr" not in labels
     assert labels["firm_count"] == "二、主导产业情况 · 集群企业数量"
+
+
+def test_a_campaign_names_only_published_form_templates(world: Any) -> None:
+    from apps.workflow.models import Campaign
+    from apps.workflow.services import campaign_create
+
+    due = {"application_submission": timezone.now() + timedelta(days=30)}
+    track = {"workflow": "municipal_application", "audience": "new_applicants"}
+    with pytest.raises(ServiceError, match="填报模板“national_application”不存在或尚未发布"):
+        campaign_create(
+            actor=world.city_staff,
+            document_number="沪经信企〔2026〕1号",
+            title="通知",
+            body="",
+            year=2026,
+            tracks=[{**track, "template_code": "national_application"}],
+            deadlines=due,
+        )
+    assert not Campaign.objects.exists()
+    c = campaign_create(
+        actor=world.city_staff,
+        document_number="沪经信企〔2026〕1号",
+        title="通知",
+        body="",
+        year=2026,
+        tracks=[{**track, "template_code": "sh_municipal_application"}],
+        deadlines=due,
+    )
+    assert c.tracks.values_list("template_code", "template_version").get() == ("sh_municipal_application", "2025")
+
+
+def test_a_cluster_holding_a_valid_municipal_recognition_is_not_a_new_applicant(world: Any, campaign: Any) -> None:
+    from apps.clusters.services import recognition_add
+
+    recognition_add(
+        actor=None,
+        cluster=world.cluster_huangpu,
+        level="municipal",
+        batch_year=2024,
+        valid_from=timezone.localdate() - timedelta(days=365),
+    )
+    with pytest.raises(ServiceError, match="持有有效期内的认定，不属于新申报集群"):
+        application_start(
+            actor=world.operator_huangpu,
+            campaign=campaign,
+            track=campaign.tracks.get(),
+            cluster=world.cluster_huangpu,
+        )
+    assert not Submission.objects.exists()
