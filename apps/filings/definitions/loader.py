@@ -295,6 +295,10 @@ class _Builder:
             seen.add(o.key)
             if o.count_indicator:
                 self._indicator(o.count_indicator, o.count_unit, (*path, "options", oi))
+            elif o.count_unit:
+                self.problem(
+                    (*path, "options", oi), f"选项“{o.label}”带数量（{o.count_unit}），须登记指标代码 count_indicator"
+                )
         columns = []
         col_keys: set[str] = set()
         for ci, c in enumerate(f.get("columns") or []):

@@ -104,3 +104,21 @@ def test_list_templates_names_every_file() -> None:
     infos = list_templates()
     assert len(infos) == len(template_files())
     assert ("sh_municipal_application", "2025") in {(i.code, i.version) for i in infos}
+
+
+def test_every_number_of_every_template_maps_to_a_catalogue_indicator() -> None:
+    from apps.filings.definitions import load_template
+    from apps.indicators.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    unmapped = []
+    for info in list_templates():
+        for f in load_template(info.code, info.version).fields.values():
+            if f.kind in ("number", "year_series", "count_names", "computed") and cat.get(f.indicator) is None:
+                unmapped.append(f"{info.code}/{info.version}:{f.key}")
+            unmapped += [
+                f"{info.code}/{info.version}:{f.key}.{o.key}"
+                for o in f.options
+                if o.count_unit and cat.get(o.count_indicator) is None
+            ]
+    assert unmapped == []

@@ -88,3 +88,12 @@ def test_sync_deactivates_a_code_removed_from_the_file_instead_of_deleting_it(db
     assert result.deactivated == 1
     row = Indicator.objects.get(code="service_investment")
     assert row.is_active is False
+
+
+def test_catalogue_v3_has_the_codes_of_the_annual_report_evaluation_and_provincial_forms() -> None:
+    cat = load_catalogue()
+    assert cat.version >= 3
+    for code in ("co2_emissions", "library_firm_count", "cluster_revenue_growth", "park_fdi_used_growth"):
+        assert code in cat.indicators, code
+    assert cat.get("cluster_revenue_growth").formula == "(V2025 / V2024 - 1) * 100"  # type: ignore[union-attr]
+    assert cat.convert(Decimal("1.25"), "万吨二氧化碳", "吨二氧化碳") == Decimal("12500")
