@@ -21,6 +21,8 @@ def _number(seed: int, year: int | None = None, decimals: int = 2) -> str:
 
 def value_for(f: Field, seed: int) -> Any:
     k = f.kind
+    if f.is_percent:  # percentages stay within 0–100 so the values pass the form's value rules
+        seed = seed % 10
     if k in ("text",):
         return f"{f.label[:12]}示例{seed}"
     if k == "narrative":

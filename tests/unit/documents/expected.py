@@ -95,7 +95,7 @@ def field_pieces(
                     out.extend(str(v["fixed"][r.key][c.key]) for c in f.columns)
         return out
     if k == "row_table":
-        out = [c.label for c in f.columns]
+        out = _header_reading_order(f)
         for row in v["rows"]:
             out.extend(str(row[c.key]) for c in f.columns)
         return out
@@ -118,6 +118,23 @@ def field_pieces(
             return ["见佐证材料：" + "、".join(t for t, _p in mine)]
         return ["未附"]
     raise AssertionError(f"expected.py does not know the field kind {k!r} ({f.key})")
+
+
+def _header_reading_order(f: Field) -> list[str]:
+    """Column headings as a reader meets them: with two header rows (columns sharing a `group`),
+    the top row holds the ungrouped headings and the group names, the second row the grouped ones."""
+    if not any(c.group for c in f.columns):
+        return [c.label for c in f.columns]
+    top: list[str] = []
+    bottom: list[str] = []
+    for c in f.columns:
+        if not c.group:
+            top.append(c.label)
+        else:
+            if c.group not in top:
+                top.append(c.group)
+            bottom.append(c.label)
+    return top + bottom
 
 
 def misplaced(
