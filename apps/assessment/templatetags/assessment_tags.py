@@ -121,6 +121,7 @@ def assessment_view(context: template.Context, assessment: Any, next_url: str = 
         "counts": counts,
         "rules": rules,
         "groups": groups,
+        "attention": [r for r in rules if r["status"] != "pass"],
         "record": record,
         "may_judge": may_judge,
         "judge_url": reverse("assessment:judgment_record", kwargs={"pk": record.pk}) if may_judge and record else "",

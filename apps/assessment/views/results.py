@@ -55,4 +55,4 @@ def judgment_record(request: HttpRequest, pk: int) -> HttpResponse:
         (r.get("title", rule_id) for r in record.result.get("results", []) if r.get("rule_id") == rule_id), rule_id
     )
     messages.success(request, f"已记录对“{title}”的判断。")
-    return redirect(back)
+    return redirect(back if "#" in back else f"{back}#rule-{rule_id}")

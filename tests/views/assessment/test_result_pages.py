@@ -65,7 +65,7 @@ def test_judgment_is_saved_audited_and_shown_with_the_verdict_after_judgments(cl
         reverse("assessment:judgment_record", args=[record.pk]),
         {"rule_id": "sh.6.4.chain", "decision": "fail", "comment": "未见产业链图谱佐证", "next": detail},
     )
-    assert response.status_code == 302 and response["Location"] == detail
+    assert response.status_code == 302 and response["Location"] == f"{detail}#rule-sh.6.4.chain"
     assert record.judgments.get().decision == "fail"
     assert AuditEvent.objects.filter(action="assessment.judgment").count() == 1
     html = client.get(detail).content.decode()
@@ -105,7 +105,7 @@ def test_judgment_never_redirects_to_another_site(client, world) -> None:
         reverse("assessment:judgment_record", args=[record.pk]),
         {"rule_id": "sh.6.4.chain", "decision": "pass", "comment": "齐全", "next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("assessment:record_detail", args=[record.pk])
+    assert response["Location"] == reverse("assessment:record_detail", args=[record.pk]) + "#rule-sh.6.4.chain"
 
 
 def test_missing_data_is_shown_with_what_is_missing(client, world) -> None:
