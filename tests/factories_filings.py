@@ -360,3 +360,27 @@ SH_2025_EXPLANATIONS = {
         "集群范围按区政府批复的集群规划范围统计，含张江科学城核心区及配套生活、生态用地，产业用地约46平方公里。"
     )
 }
+
+
+def fill_complete_application(world: Any) -> Filing:
+    """A filing of cluster_pudong with every field of the application and every evidence file."""
+    from apps.filings import services
+    from apps.filings.definitions import load_template, validate
+
+    filing = services.filing_create(
+        actor=world.operator, cluster=world.cluster_pudong, template_code=SH_APPLICATION, reporting_year=2025
+    )
+    services.filing_save_draft(
+        actor=world.operator,
+        filing=filing,
+        values=SH_2025_VALUES,
+        expected_revision=filing.revision,
+        warning_explanations=SH_2025_EXPLANATIONS,
+    )
+    template = load_template(SH_APPLICATION, SH_APPLICATION_VERSION)
+    needed = validate(template, SH_2025_VALUES, for_submit=True, evidenced=(), explanations={})
+    for issue in needed:
+        if issue.code.endswith(":evidence"):
+            evidence_for(filing, field_key=issue.field, option_key=issue.option or "", uploaded_by=world.operator)
+    filing.refresh_from_db()
+    return filing

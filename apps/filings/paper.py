@@ -46,7 +46,7 @@ class Cell:
 
 @dataclass
 class Row:
-    """One table row: `kind` is yearhead, years, value or group-head; `fv` the field shown."""
+    """One table row: `kind` is yearhead, years, value or wide (label row + full-width content)."""
 
     kind: str
     fv: FieldView | None = None
@@ -158,6 +158,7 @@ def _value_row(fv: FieldView, columns: int) -> Row:
         unit = f.unit or "个"
         row.lines = [f"数量：{_num(data.get('count')) or '　'} {unit}", f"名称：{_num(data.get('names'))}"]
     elif kind == "standards_matrix":
+        row.kind = "wide"  # the matrix needs the page's width: label row, then the matrix
         row.matrix = _matrix(f, value)
     elif kind == "computed":
         row.lines = [f"{c.value} {c.unit}".strip() if c.value is not None else "（待计算）" for c in fv.computed] or [
@@ -169,6 +170,7 @@ def _value_row(fv: FieldView, columns: int) -> Row:
         data = value if isinstance(value, Mapping) else {}
         table_rows = [r for r in data.get("rows") or [] if isinstance(r, Mapping)]
         head = ["序号"] + [f"{c.label}（{c.unit}）" if c.unit else c.label for c in f.columns]
+        row.kind = "wide"
         row.matrix = [head] + [[str(i)] + [_num(r.get(c.key)) for c in f.columns] for i, r in enumerate(table_rows, 1)]
         if data.get("none"):
             row.lines = ["无"]

@@ -11,6 +11,8 @@ self-check shows; the form is submitted. Screenshots go to test-artifacts/filing
 from __future__ import annotations
 
 import json
+import subprocess
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -219,7 +221,33 @@ def test_operator_fills_uploads_corrects_explains_reloads_and_submits_the_applic
     snap(page, "08-submitted")
     page.goto(f"{live_server.url}/filings/{filing.pk}/print/")
     page.screenshot(path=str(ARTIFACTS / "filings" / "09-print.png"))
+    check_print_pages(page, template)
     assert console == []
+
+
+def check_print_pages(page: Any, template: Any) -> None:
+    """The print view as A4 PDF: every numbered part starts on its own page (一至七部分不得串页)."""
+    path = ARTIFACTS / "filings" / "application-print.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(path), format="A4", prefer_css_page_size=True, print_background=True)
+    # poppler's pdftotext maps the embedded CJK glyphs back to the right characters; pages end in \f.
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True)
+
+    def norm(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).split())
+
+    texts = [norm(t) for t in out.stdout.split("\f")]
+    headings = [norm(s.heading) for s in template.sections if s.number]
+    first_pages = []
+    for heading in headings:
+        pages = [i for i, text in enumerate(texts) if heading in text]
+        assert pages, f"{heading} 不在打印版中"
+        first_pages.append(pages[0])
+        others = [h for h in headings if h != heading and h in texts[pages[0]]]
+        assert others == [], f"{heading} 与 {others} 在同一页"
+    assert first_pages == sorted(first_pages)
+    assert "上海市经济和信息化委员会制" in texts[0]  # the cover page
+    assert "王建国" in "".join(texts) and "☑" not in "".join(texts)  # boxes are drawn, not glyphs
 
 
 def test_enterprise_list_figures_can_be_taken_or_overridden_with_a_reason(
