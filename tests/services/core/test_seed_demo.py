@@ -79,10 +79,15 @@ def test_running_seed_demo_twice_changes_nothing():
 def test_reset_rebuilds_the_same_world():
     _seed("--quiet-table")
     first = _counts()
-    User.objects.get(username="demo_city").delete()
+    # Drift the demo world: a renamed cluster and a lost recognition come back after --reset.
+    cluster = Cluster.objects.get(name="上海市嘉定区智能传感器产业集群")
+    Cluster.objects.filter(pk=cluster.pk).update(short_name="被改动的简称")
+    Recognition.objects.filter(cluster=cluster).order_by("pk").first().delete()
     out = _seed("--reset", "--quiet-table")
     assert "已删除原有演示数据" in out
     assert _counts() == first
+    rebuilt = Cluster.objects.get(name="上海市嘉定区智能传感器产业集群")
+    assert rebuilt.pk != cluster.pk and rebuilt.short_name == "嘉定区智能传感器集群"
 
 
 @pytest.mark.django_db
