@@ -115,17 +115,32 @@ def filed(
     from apps.filings.definitions import load_template
     from apps.filings.models import Filing
     from apps.filings.services import evidence_upload
-    from tests.factories_filings import FilingFactory, pdf_bytes
+    from tests.factories_filings import FilingFactory
 
     template = load_template("sh_municipal_application", "2025")
     values = {**filled_values(template), "cover_cluster_name": cluster.name}
     filing = FilingFactory(cluster=cluster, created_by=operator, reporting_year=year, data=values, **kwargs)
     for field_key, option_key in evidence:
-        upload = SimpleUploadedFile("证明材料.pdf", pdf_bytes(f"{field_key}-{option_key}-{uuid.uuid4().hex}"))
+        upload = SimpleUploadedFile("证明材料.pdf", real_pdf(f"{field_key}-{option_key}-{uuid.uuid4().hex}"))
         evidence_upload(actor=operator, filing=filing, field_key=field_key, option_key=option_key, file=upload)
     Filing.objects.filter(pk=filing.pk).update(status=status)
     filing.refresh_from_db()
     return filing
+
+
+def real_pdf(marker: str, pages: int = 1) -> bytes:
+    """A well-formed A4 PDF (blank pages) whose bytes are unique to `marker`."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": marker})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 CHAIN_MAP = ("chain_cultivation", "chain_map")  # an evidence slot of the Shanghai application

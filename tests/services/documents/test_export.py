@@ -61,6 +61,7 @@ def test_the_city_exports_every_district_with_docx_pdf_bundle_and_evidence_per_f
     job = export_job_start(actor=w.city_staff, campaign=w.campaign)
     assert job.status == ExportStatus.DONE, job.message
     assert (job.total, job.done, job.failed) == (2, 2, 0)
+    assert job.warnings == []  # the evidence went into the bundle as it is, no conversion problem
     zf = _zip(job)
     folder = "浦东新区/上海市浦东新区集成电路产业集群/"
     stem = f"{folder}上海市中小企业特色产业集群申报表（2025年）"
