@@ -267,13 +267,15 @@ def ruleset_publish(*, actor: Any, stored: StoredRuleSet, revision: int) -> Stor
 
 def ruleset_preview(ruleset: RuleSet, clusters: Any) -> dict[str, Any]:
     """How many of `clusters` pass each rule on their latest available dossier (read-only)."""
-    from .sources import latest_dossier
+    from .sources import latest_dossiers
 
     engine = Engine(ruleset)
     counts = {r.id: dict.fromkeys(("pass", "fail", "warning", "judgment", "missing"), 0) for r in ruleset.rules}
     assessed = without = 0
+    clusters = list(clusters)
+    found_by = latest_dossiers(clusters)
     for cluster in clusters:
-        found = latest_dossier(cluster)
+        found = found_by[cluster.pk]
         if found is None:
             without += 1
             continue

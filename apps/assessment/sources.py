@@ -83,9 +83,12 @@ def enterprise_indicators(cluster: Any, years: list[int]) -> tuple[dict[str, dic
     return values, sources
 
 
-def with_enterprise_totals(cluster: Any, found: SourcedDossier | None) -> SourcedDossier | None:
-    """`found` completed with the indicators only the enterprise list gives (see module doc)."""
-    years = enterprise_years(cluster)
+def with_enterprise_totals(
+    cluster: Any, found: SourcedDossier | None, years: list[int] | None = None
+) -> SourcedDossier | None:
+    """`found` completed with the indicators only the enterprise list gives (see module doc).
+    `years`: the cluster's enterprise-list years when already known (None: look them up)."""
+    years = enterprise_years(cluster) if years is None else years
     if not years:
         return found
     values, sources = enterprise_indicators(cluster, years)
@@ -125,6 +128,37 @@ def latest_dossier(cluster: Any, *, enterprise_totals: bool = True) -> SourcedDo
         if found is not None:
             break
     return with_enterprise_totals(cluster, found) if enterprise_totals else found
+
+
+def latest_dossiers(clusters: list[Any]) -> dict[int, SourcedDossier | None]:
+    """`latest_dossier` for many clusters at once (the rule-set preview): stored dossiers and
+    enterprise-list years are read in one query each; other sources are asked per cluster."""
+    from apps.enterprises.models import FirmYear
+
+    from .models import ClusterDossier
+
+    ids = [c.pk for c in clusters]
+    years: dict[int, list[int]] = {}
+    for cid, year in (
+        FirmYear.objects.filter(cluster_id__in=ids).values_list("cluster_id", "year").distinct().order_by("year")
+    ):
+        years.setdefault(cid, []).append(year)
+    stored: dict[int, SourcedDossier] = {}
+    rows = ClusterDossier.objects.filter(cluster_id__in=ids).order_by("cluster_id", "-year", "-created_at")
+    for row in rows:
+        if row.cluster_id not in stored:
+            stored[row.cluster_id] = SourcedDossier(
+                Dossier.from_dict(row.data), row.data, f"{row.source_label}（{row.year}年）"
+            )
+    out: dict[int, SourcedDossier | None] = {}
+    for cluster in clusters:
+        found = None
+        for source in _sources:
+            found = stored.get(cluster.pk) if source is stored_dossier_source else source(cluster)
+            if found is not None:
+                break
+        out[cluster.pk] = with_enterprise_totals(cluster, found, years.get(cluster.pk, []))
+    return out
 
 
 def dossier_history(cluster: Any) -> list[SourcedDossier]:

@@ -93,3 +93,22 @@ def test_enterprise_list_alone_makes_a_dossier_and_missing_rules_say_what_is_mis
     result = assess("sh-recognition-2025-v1", found.dossier)
     output = next(r for r in result.results if r.rule_id == "sh.6.2.output")
     assert output.status == "missing" and any("2022" in m for m in output.missing)
+
+
+def test_bulk_lookup_for_the_preview_gives_the_same_dossiers_as_one_by_one(world) -> None:
+    from tests.factories_enterprises import FirmYearFactory
+
+    stored_dossier(world.cluster_pudong, dossier_data({"sme_employees": None}), year=2023, label="旧资料")
+    stored_dossier(world.cluster_pudong, dossier_data({"sme_employees": None}), year=2024, label="新资料")
+    FirmYearFactory(cluster=world.cluster_pudong, year=2024)
+    FirmYearFactory(cluster=world.cluster_huangpu, year=2023)
+    clusters = [world.cluster_pudong, world.cluster_huangpu, world.cluster_xihu]
+    bulk = sources.latest_dossiers(clusters)
+    for cluster in clusters:
+        one = sources.latest_dossier(cluster)
+        many = bulk[cluster.pk]
+        assert (one is None) == (many is None)
+        if one is not None and many is not None:
+            assert (one.label, one.data) == (many.label, many.data)
+    assert bulk[world.cluster_xihu.pk] is None
+    assert bulk[world.cluster_pudong.pk].label.startswith("新资料（2024年）；未填报的")
