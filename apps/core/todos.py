@@ -20,6 +20,13 @@ class TodoItem:
     deadline: datetime | None = None
     detail: str = ""
 
+    @property
+    def is_overdue(self) -> bool:
+        """The deadline has passed (the home page says so instead of showing time left)."""
+        from django.utils import timezone
+
+        return self.deadline is not None and self.deadline < timezone.now()
+
 
 TodoProvider = Callable[[Any], list[TodoItem]]
 _providers: list[TodoProvider] = []
