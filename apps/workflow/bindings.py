@@ -103,6 +103,11 @@ class FilingAdapter(SubjectAdapter):
         for key in sorted(changed, key=lambda k: (order.get(k, len(order)), k)):
             before, after = changed[key]
             f = template.fields.get(key)
+            if f is not None and f.kind == "year_series" and isinstance(before, dict) and isinstance(after, dict):
+                # Only the years that changed (“2024年 458” → “2024年 457”).
+                years = [y for y in dict.fromkeys([*before, *after]) if before.get(y) != after.get(y)]
+                before = {y: before[y] for y in years if y in before}
+                after = {y: after[y] for y in years if y in after}
             rows.append(
                 DiffRow(
                     key=key,

@@ -13,9 +13,10 @@ notifications are what real use would leave. States seeded:
 - 浦东 智能算力: submitted, awaiting the Pudong district (demo_pudong);
 - 嘉定 激光雷达: returned by the Jiading district with reasons on two fields (demo_jiading);
 - 徐汇 智能芯片: at expert review with the three demo experts assigned, one score submitted;
-- the Zhangjiang IC cluster's (demo_operator) annual report submitted on time, awaiting the
-  district; every other recognised cluster's annual report is overdue (no demo operator login
-  files them), so the lifecycle page lists them.
+- the Zhangjiang IC cluster's (demo_operator) annual report — a complete 2024 report on the
+  annual-report form — submitted on time, awaiting the district; every other recognised
+  cluster's annual report is overdue (no demo operator login files them), so the lifecycle page
+  lists them; the service evaluations wait for their operators to start the evaluation form.
 Idempotent: a second run finds the campaign and changes nothing. Deterministic: no randomness.
 """
 
@@ -97,9 +98,24 @@ def _apply(actor: Any, sub: Any, transition: str, comment: str = "", **kw: Any) 
 def seed_workflow(world: DemoWorld) -> None:
     from apps.orgs.models import Role
 
-    from .demo_forms import APPLICATION_TEMPLATE, APPLICATION_VERSION, fill_application
+    from .demo_forms import (
+        ANNUAL_REPORT_TEMPLATE,
+        ANNUAL_REPORT_VERSION,
+        APPLICATION_TEMPLATE,
+        APPLICATION_VERSION,
+        SERVICE_EVALUATION_TEMPLATE,
+        SERVICE_EVALUATION_VERSION,
+        fill_application,
+    )
     from .models import Campaign, ExpertProfile, Submission
-    from .services import application_start, campaign_create, campaign_publish, review_assign, score_save
+    from .services import (
+        application_start,
+        campaign_create,
+        campaign_publish,
+        review_assign,
+        score_save,
+        submission_open_form,
+    )
 
     city = world.users["city_staff"]
     xuhui = world.clusters["xh_chip"].district
@@ -130,11 +146,15 @@ def seed_workflow(world: DemoWorld) -> None:
                 "workflow": "annual_report",
                 "audience": "recognised",
                 "title": "中小企业特色产业集群年度发展情况报告（附件1）",
+                "template_code": ANNUAL_REPORT_TEMPLATE,
+                "template_version": ANNUAL_REPORT_VERSION,
             },
             {
                 "workflow": "service_evaluation",
                 "audience": "recognised",
                 "title": "推进中小企业特色产业集群高效服务评价表（附件3）",
+                "template_code": SERVICE_EVALUATION_TEMPLATE,
+                "template_version": SERVICE_EVALUATION_VERSION,
             },
             {
                 "workflow": "municipal_application",
@@ -158,6 +178,8 @@ def seed_workflow(world: DemoWorld) -> None:
 
     # The demo operator's annual report, submitted before the deadline and awaiting the district.
     report = Submission.objects.get(campaign=campaign, workflow_key="annual_report", cluster=world.clusters["pd_ic"])
+    report_form = submission_open_form(actor=world.users["operator"], submission=report)
+    fill_application(actor=world.users["operator"], filing=report_form, date=_at(-4).date().isoformat())
     _apply(world.users["operator"], report, "submit", now=_at(-4, 10))
 
     track = campaign.tracks.get(workflow_key="municipal_application")

@@ -17,6 +17,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 APPLICATION_TEMPLATE = "sh_municipal_application"
 APPLICATION_VERSION = "2025"
+ANNUAL_REPORT_TEMPLATE = "sh_annual_report"
+ANNUAL_REPORT_VERSION = "2025"
+SERVICE_EVALUATION_TEMPLATE = "sh_service_evaluation"
+SERVICE_EVALUATION_VERSION = "2025"
 AREA_SOFT_LIMIT_CODE = "rule:area_soft_limit"
 
 
@@ -262,6 +266,110 @@ def application_values(cluster: Any, *, date: str = "2025-05-08") -> tuple[dict[
     return values, explanations
 
 
+def _y(value: str) -> dict[str, str]:
+    return {"2024": value}
+
+
+_ANNUAL: dict[str, Any] = {
+    "operator_changed": "no",
+    "leading_industry_changed": "no",
+    "no_major_accidents": "yes",
+    "no_tax_evasion": "yes",
+    "output_value": _y("358.20"),
+    "sme_output_share": _y("60.10"),
+    "leading_industry_output_share": _y("84.00"),
+    "leading_industry_output_growth": _y("12.52"),
+    "firm_count": _y("458"),
+    "sme_count": _y("411"),
+    "specialised_sme_count": _y("74"),
+    "little_giant_count": _y("13"),
+    "single_champion_count": _y("3"),
+    "national_high_tech_count": _y("192"),
+    "innovative_sme_count": _y("121"),
+    "sme_rd_expense": _y("183500.00"),
+    "sme_rd_intensity": _y("9.18"),
+    "sme_rd_expense_growth": _y("12.58"),
+    "standards": {
+        "2024": {
+            "international": {"lead": "0", "participate": "1"},
+            "national": {"lead": "2", "participate": "3"},
+            "industry": {"lead": "3", "participate": "2"},
+            "group": {"lead": "4", "participate": "5"},
+        }
+    },
+    "platforms_national": {"count": "1", "names": "国家级创新平台（演示）"},
+    "platforms_municipal": {"count": "2", "names": "市级创新中心甲（演示）、市级创新中心乙（演示）"},
+    "platforms_other": {"count": "0"},
+    "sme_employees": "31980",
+    "rd_staff_ratio": "26.77",
+    "sme_invention_patents_cagr": "16.20",
+    "sme_invention_patents": "1085",
+    "cloud_sme_ratio": _y("81.51"),
+    "iip_penetration": _y("34.55"),
+    "software_use_rising": "yes",
+    "industrial_software_spend": _y("4785.00"),
+    "co2_intensity": _y("0.32"),
+    "energy_intensity": _y("0.07"),
+    "energy_intensity_reduction": _y("12.50"),
+    "solid_waste_utilisation": _y("无"),
+    "solid_waste_above_average": "na",
+    "water_reuse_rate": _y("68.40"),
+    "water_reuse_above_average": "yes",
+    "overseas_branch_count": _y("7"),
+    "export_amount": _y("865400.00"),
+    "export_growth": _y("-2.15"),
+    "fdi_amount": _y("125600.00"),
+    "fdi_growth": _y("6.35"),
+    "work_targets": {
+        "fixed": {
+            "output_cagr": {"target_2024": "11.50", "actual_2024": "11.83"},
+            "quality_firms": {"target_2024": "230", "actual_2024": "236"},
+            "rd_expense": {"target_2024": "180000.00", "actual_2024": "183500.00"},
+            "invention_patents": {"target_2024": "1050", "actual_2024": "1085"},
+            "iip": {"target_2024": "33.00", "actual_2024": "34.55"},
+            "co2": {"target_2024": "0.34", "actual_2024": "0.32"},
+            "energy": {"target_2024": "0.08", "actual_2024": "0.07"},
+            "openness": {"target_2024": "新增境外分支机构1家", "actual_2024": "新增境外分支机构2家"},
+            "governance": {"target_2024": "服务专员覆盖全部中小企业", "actual_2024": "已覆盖全部中小企业"},
+        },
+        "added": [],
+    },
+}
+
+
+def annual_report_values(cluster: Any, *, date: str = "2025-03-20") -> tuple[dict[str, Any], dict[str, str]]:
+    """(values, warning explanations) of a complete 2024 annual report for `cluster`."""
+    values = copy.deepcopy(_ANNUAL)
+    industry = cluster.leading_industry
+    values.update(
+        {
+            "cover_cluster_name": cluster.name,
+            "cover_operator": cluster.operator.name,
+            "cover_contact": "王晓明 021-58881234",
+            "operator_name": cluster.operator.name,
+            "area_km2": f"{Decimal(cluster.area_km2):.2f}",
+            "leading_industry": industry,
+            "work_overview": (
+                f"（演示数据）2024年集群围绕{industry}持续推进强链补链，总产值358.20亿元，同比增长11.33%。"
+            ),
+            "work_results": (
+                "（演示数据）2024年度目标全部完成：产值年均增速、优质中小企业数量、研发投入等指标均达到或超过目标值。"
+            ),
+            "work_done": (
+                "（演示数据）建设公共技术服务平台，组织产业链对接活动12场，推进中小企业数字化转型和绿色工厂创建。"
+            ),
+            "work_problems": "（演示数据）关键装备和材料对外依存度仍较高；复合型专业人才供给不足。",
+            "work_plan_2025": "（演示数据）新增上云企业60家，开展联合攻关项目20项，新增绿色工厂3家。",
+            "work_suggestions": "（演示数据）建议加大对集群公共服务平台建设的支持力度。",
+            "truth_declaration": {"agreed": True, "signatures": {"0": "王建国"}, "date": date},
+        }
+    )
+    explanations = {}
+    if Decimal(cluster.area_km2) > 100:
+        explanations[AREA_SOFT_LIMIT_CODE] = "集群范围按区政府批复的集群规划范围统计，含配套生活、生态用地。"
+    return values, explanations
+
+
 def demo_pdf(title: str = "DEMO EVIDENCE") -> bytes:
     """A small well-formed one-page PDF (the evidence check reads the content, not the name)."""
     text = title.encode("ascii", "replace")
@@ -286,11 +394,19 @@ def demo_pdf(title: str = "DEMO EVIDENCE") -> bytes:
     return bytes(out)
 
 
+FILLERS = {
+    (APPLICATION_TEMPLATE, APPLICATION_VERSION): application_values,
+    (ANNUAL_REPORT_TEMPLATE, ANNUAL_REPORT_VERSION): annual_report_values,
+}
+
+
 def fill_application(*, actor: Any, filing: Any, date: str = "2025-05-08") -> Any:
-    """Fill `filing` completely as its operator would: values, explanations and evidence."""
+    """Fill `filing` (the 2025 application or annual report) completely as its operator would:
+    values, explanations and one demo PDF per evidence slot the submission check asks for."""
     from apps.filings.services import evidence_upload, filing_issues, filing_save_draft
 
-    values, explanations = application_values(filing.cluster, date=date)
+    filler = FILLERS[(filing.template_code, filing.template_version)]
+    values, explanations = filler(filing.cluster, date=date)
     filing_save_draft(
         actor=actor,
         filing=filing,

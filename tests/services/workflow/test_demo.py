@@ -46,6 +46,13 @@ def test_the_demo_campaign_has_submissions_in_every_promised_state_and_reseeding
 
     report = Submission.objects.get(campaign=campaign, workflow_key="annual_report", cluster=world.clusters["pd_ic"])
     assert report.state == "district_review" and not report.is_late
+    assert (report.subject.template_code, report.subject.status) == ("sh_annual_report", FilingStatus.SUBMITTED)
+    tracks = dict(campaign.tracks.values_list("workflow_key", "template_code"))
+    assert tracks == {
+        "annual_report": "sh_annual_report",
+        "service_evaluation": "sh_service_evaluation",
+        "municipal_application": "sh_municipal_application",
+    }
     overdue = overdue_submissions(Submission.objects.filter(campaign=campaign))
     assert overdue and report not in overdue and {s.workflow_key for s in overdue} == {"annual_report"}
 

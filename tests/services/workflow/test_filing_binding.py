@@ -157,7 +157,7 @@ def test_the_whole_review_with_a_real_form(world: Any, application: Submission) 
         ("operator_phone", "一、基本情况 · 联系方式", True),
         ("firm_count", "二、主导产业情况 · 集群企业数量", True),
     ]
-    assert "2024年 458" in rows[1].before and "2024年 457" in rows[1].after
+    assert (rows[1].before, rows[1].after) == ("2024年 458", "2024年 457")  # only the changed year
 
     # Recommended: the form stays submitted (read-only for the operator), so the city can still
     # ask for corrections; passing the formal review locks it.
@@ -232,14 +232,14 @@ def test_a_campaign_names_only_published_form_templates(world: Any) -> None:
 
     due = {"application_submission": timezone.now() + timedelta(days=30)}
     track = {"workflow": "municipal_application", "audience": "new_applicants"}
-    with pytest.raises(ServiceError, match="填报模板“national_application”不存在或尚未发布"):
+    with pytest.raises(ServiceError, match="填报模板“no_such_template”不存在或尚未发布"):
         campaign_create(
             actor=world.city_staff,
             document_number="沪经信企〔2026〕1号",
             title="通知",
             body="",
             year=2026,
-            tracks=[{**track, "template_code": "national_application"}],
+            tracks=[{**track, "template_code": "no_such_template"}],
             deadlines=due,
         )
     assert not Campaign.objects.exists()
@@ -273,3 +273,28 @@ def test_a_cluster_holding_a_valid_municipal_recognition_is_not_a_new_applicant(
             cluster=world.cluster_huangpu,
         )
     assert not Submission.objects.exists()
+
+
+def test_an_annual_report_is_filled_on_its_form_returned_fixed_and_locked_when_confirmed(world: Any) -> None:
+    c = fw.campaign(
+        world.shanghai,
+        world.city_staff,
+        tracks=(("annual_report", "recognised"),),
+        templates={"annual_report": "sh_annual_report"},
+    )
+    report = fw.submission(c, world.cluster_pudong, workflow_key="annual_report")
+    filing = submission_open_form(actor=world.operator, submission=report)
+    assert (filing.template_code, filing.template_version) == ("sh_annual_report", "2025")
+    fw.complete_application(world, filing)
+    apply(world.operator, report, "submit")
+    apply(world.district, report, "district_return", "请核对", field_reasons={"sme_employees": "与社保缴纳人数差异较大"})
+    filing.refresh_from_db()
+    assert filing.reopened_fields == ["sme_employees"]
+    filing_services.filing_save_draft(
+        actor=world.operator, filing=filing, values={"sme_employees": "31650"}, expected_revision=filing.revision
+    )
+    apply(world.operator, report, "submit")
+    assert [r.key for r in resubmission_diff(report)] == ["sme_employees"]
+    apply(world.district, report, "district_confirm")
+    filing.refresh_from_db()
+    assert (report.state, filing.status) == ("district_confirmed", FilingStatus.LOCKED)
