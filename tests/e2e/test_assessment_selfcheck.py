@@ -33,7 +33,7 @@ def mixed(world):
 def test_operator_opens_the_self_check_and_every_rule_is_explained(mixed, page, live_server, login):
     world = mixed
     login(world.operator)
-    page.click("nav >> text=评估与评价")
+    page.click('nav >> text="评估"')
     page.click(f"#assessment-clusters tr:has-text('{world.cluster_pudong.name}') >> text=认定条件自查")
     page.wait_for_url(f"{live_server.url}/assessment/clusters/{world.cluster_pudong.pk}/self-check/")
     assert "总体结论：不符合" in page.locator("[data-testid=verdict]").inner_text()
