@@ -2,27 +2,66 @@
 
 `validate_sheet` turns a `RawSheet` into a `ParseResult`: every row's values typed, the size
 class computed with its reason, per-row warnings, and errors named by row and column in
-Chinese (第12行「统一社会信用代码」校验位错误). The service layer shows it as the preview and
-commits it all-or-nothing.
+Chinese (第12行「统一社会信用代码」校验位错误). The service layer shows it as the preview, stages
+the valid rows (stage.py) and commits them all-or-nothing (store.py).
+
+Up to 200,000 rows pass through here, so the work per row is kept small: the sheet's columns
+are planned once (which cell goes where, through which fast parser), a row's values are a
+plain list in `ROW_FIELDS` order rather than a dict, and the rare paths (formula cells, errors,
+qualification years without a level) are only taken when they occur.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from . import credit_code
-from .columns import COLUMN_BY_KEY, COLUMNS, QUAL_KINDS, REQUIRED_KEYS, CellError, clean_text
+from .columns import COLUMN_BY_KEY, COLUMNS, QUAL_KINDS, REQUIRED_KEYS, CellError, clean_text, fast_parser
 from .models import QualificationKind
 from .reader import RawSheet, col_letter
-from .sme_size import Industry, SizeClass, classify
+from .sme_size import Industry, SizeClass, classify_values
 
 MAX_SHOWN_ERRORS = 500
 PREVIEW_ROWS = 10
+PROGRESS_EVERY = 10_000
 
 # Qualifications reserved to SMEs (a large firm holding one is suspicious).
 SME_ONLY_KINDS = (QualificationKind.SPECIALISED, QualificationKind.INNOVATIVE_SME, QualificationKind.LITTLE_GIANT)
 ASSET_INDUSTRIES = (Industry.CONSTRUCTION, Industry.REAL_ESTATE, Industry.LEASING_BUSINESS)
+
+# The FirmYear fields a list row fills, in the order of `ParsedRow.data` (and of the staged rows).
+ROW_FIELDS: tuple[str, ...] = (
+    "name",
+    "location_district",
+    "location_town",
+    "location_park",
+    "industry",
+    "employees",
+    "revenue",
+    "total_assets",
+    "output_value",
+    "rd_expense",
+    "rd_staff",
+    "invention_patents",
+    "pct_applications",
+    "above_scale",
+    "listing_status",
+    "cloud",
+    "industrial_internet",
+    "digital_rd_tools",
+    "export_amount",
+    "fdi_amount",
+    "leading_industry_related",
+    "main_products",
+    "contact_name",
+    "contact_phone",
+)
+FIELD_INDEX = {f: i for i, f in enumerate(ROW_FIELDS)}
+
+Qualification = tuple[str, str, int | None]  # (kind, level, year of recognition)
 
 
 @dataclass(frozen=True)
@@ -36,15 +75,24 @@ class RowError:
         return f"第{self.row}行{where}{self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
+    """One valid row: the firm's credit code, its `ROW_FIELDS` values, qualifications and size."""
+
     row: int
     code: str
-    values: dict[str, Any]
-    qualifications: list[tuple[str, str, int | None]]
+    data: list[Any]
+    qualifications: list[Qualification]
     size: str
     size_reason: str
     warnings: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> Any:
+        return self.data[FIELD_INDEX[name]]
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return dict(zip(ROW_FIELDS, self.data, strict=True))
 
 
 @dataclass
@@ -68,118 +116,178 @@ class ParseResult:
         return [e.text() for e in self.errors[:limit]]
 
 
-def _row_warnings(values: dict[str, Any], quals: list[tuple[str, str, int | None]], size: str, year: int) -> list[str]:
+_REV, _RD = FIELD_INDEX["revenue"], FIELD_INDEX["rd_expense"]
+_EMP, _RD_STAFF, _PATENTS = FIELD_INDEX["employees"], FIELD_INDEX["rd_staff"], FIELD_INDEX["invention_patents"]
+_KIND_LABELS = {k.value: k.label for k in QualificationKind}
+
+
+def _row_warnings(data: list[Any], quals: list[Qualification], size: str, year: int) -> list[str]:
     """Implausible values that do not block the import (shown to operator and reviewers)."""
     w: list[str] = []
-    rev, rd = values.get("revenue"), values.get("rd_expense")
+    rev, rd = data[_REV], data[_RD]
     if rev is not None and rd is not None and rd > rev:
         w.append(f"研发费用（{rd}万元）高于营业收入（{rev}万元）")
-    emp = values.get("employees")
+    emp, rd_staff = data[_EMP], data[_RD_STAFF]
     if emp == 0:
-        if values.get("invention_patents"):
+        if data[_PATENTS]:
             w.append("从业人员为0，但填有有效发明专利")
-        if values.get("rd_staff"):
+        if rd_staff:
             w.append("从业人员为0，但填有研发人员")
-    elif emp is not None and values.get("rd_staff") is not None and values["rd_staff"] > emp:
-        w.append(f"研发人员（{values['rd_staff']}人）多于从业人员（{emp}人）")
+    elif emp is not None and rd_staff is not None and rd_staff > emp:
+        w.append(f"研发人员（{rd_staff}人）多于从业人员（{emp}人）")
     for kind, _level, qyear in quals:
         if qyear is not None and qyear > year:
-            w.append(f"{QualificationKind(kind).label}认定年份（{qyear}）晚于数据年度（{year}）")
+            w.append(f"{_KIND_LABELS[kind]}认定年份（{qyear}）晚于数据年度（{year}）")
         if size == SizeClass.LARGE and kind in SME_ONLY_KINDS:
-            w.append(f"测算为大型企业，但填有{QualificationKind(kind).label}资质，请核对规模或资质")
+            w.append(f"测算为大型企业，但填有{_KIND_LABELS[kind]}资质，请核对规模或资质")
     return w
 
 
-def validate_sheet(sheet: RawSheet, year: int) -> ParseResult:
+# The per-row working list has one slot per column key; the first slots are ROW_FIELDS in their
+# order (main_products' slot stays empty), so a row's values are a slice plus a few defaults.
+_KEYS = [*ROW_FIELDS, *(c.key for c in COLUMNS if c.key not in FIELD_INDEX)]
+_SLOT = {k: i for i, k in enumerate(_KEYS)}
+_WIDTH = len(ROW_FIELDS)
+_BLANK_TEXT = tuple(
+    FIELD_INDEX[f]
+    for f in ROW_FIELDS
+    if f in ("name", "location_district", "location_town", "location_park", "industry") or f.startswith("contact_")
+)
+_FLAGS = tuple(FIELD_INDEX[f] for f in ("above_scale", "cloud", "industrial_internet", "digital_rd_tools"))
+_RELATED, _LISTING = FIELD_INDEX["leading_industry_related"], FIELD_INDEX["listing_status"]
+_PRODUCTS, _PRODUCT_SLOTS = FIELD_INDEX["main_products"], tuple(_SLOT[f"product_{i}"] for i in (1, 2, 3))
+if set(_KEYS) != {c.key for c in COLUMNS} | set(ROW_FIELDS) or len(_KEYS) != len(set(_KEYS)):
+    raise RuntimeError("ROW_FIELDS and COLUMNS disagree")
+
+
+def _assemble(vals: list[Any]) -> list[Any]:
+    """Working list → ROW_FIELDS values with the list's defaults: blank text is "", blank flags
+    are “否”, blank 主导产业相关 is “是”, blank 上市情况 is 未上市, products are a list."""
+    data = vals[:_WIDTH]
+    for i in _BLANK_TEXT:
+        if data[i] is None:
+            data[i] = ""
+    for i in _FLAGS:
+        data[i] = bool(data[i])
+    if data[_RELATED] is None:
+        data[_RELATED] = True
+    if not data[_LISTING]:
+        data[_LISTING] = "none"
+    p1, p2, p3 = (vals[i] for i in _PRODUCT_SLOTS)
+    data[_PRODUCTS] = [p for p in (p1, p2, p3) if p] if (p1 or p2 or p3) else []
+    return data
+
+
+def validate_sheet(
+    sheet: RawSheet, year: int, progress: Callable[[int, int | None], None] | None = None
+) -> ParseResult:
+    """Validate and classify every row of `sheet` (consuming its lazy rows once).
+
+    `progress(rows_done, rows_expected)` is called every PROGRESS_EVERY rows when given.
+    """
     columns = sheet.columns
     by_key = {key: idx for idx, key in columns.items()}
     missing = [COLUMN_BY_KEY[k].header for k in REQUIRED_KEYS if k not in by_key]
     detected = [
         (col_letter(idx), sheet.headers[idx], COLUMN_BY_KEY[key].header) for idx, key in sorted(columns.items())
     ]
+    # The plan: (cell index, working slot, parser, header) for every mapped column but the code.
+    plan = [
+        (idx, _SLOT[key], fast_parser(COLUMN_BY_KEY[key]), COLUMN_BY_KEY[key].header)
+        for idx, key in sorted(columns.items())
+        if COLUMN_BY_KEY[key].kind != "code"
+    ]
+    preview_plan = sorted(columns)
+    required = [(_SLOT[k], COLUMN_BY_KEY[k].header) for k in REQUIRED_KEYS if k != "credit_code" and k in by_key]
+    qual_plan = [
+        (kind, _SLOT[f"q_{kind}"], _SLOT[f"qy_{kind}"], f"q_{kind}" in by_key, QualificationKind(kind).label)
+        for kind in QUAL_KINDS
+        if f"q_{kind}" in by_key or f"qy_{kind}" in by_key
+    ]
+    s_industry, s_employees = _SLOT["industry"], _SLOT["employees"]
+    s_revenue, s_assets = _SLOT["revenue"], _SLOT["total_assets"]
+    industry_present = "industry" in by_key
+    formulas = sheet.formula_cells
+    code_idx = by_key.get("credit_code")
+    validate_code, clean_code = credit_code.validate, credit_code.is_valid_clean
+    width = len(_KEYS)
+
     errors: list[RowError] = []
     failing: dict[int, list[Any]] = {}
     parsed: list[ParsedRow] = []
     preview: list[list[str]] = []
     seen_codes: dict[str, int] = {}
-    plan = [(idx, COLUMN_BY_KEY[key]) for idx, key in sorted(columns.items())]
-    formulas = sheet.formula_cells
-    code_idx = by_key.get("credit_code")
+    done = 0
     for rownum, cells in sheet.rows:
+        done += 1
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, sheet.row_estimate)
+        ncells = len(cells)
         if len(preview) < PREVIEW_ROWS:
-            preview.append([clean_text(cells[idx]) if idx < len(cells) else "" for idx, _ in plan])
-        row_errors: list[RowError] = []
-        values: dict[str, Any] = {}
-        for idx, col in plan:
-            raw = cells[idx] if idx < len(cells) else None
+            preview.append([clean_text(cells[idx]) if idx < ncells else "" for idx in preview_plan])
+        row_errors: list[RowError] | None = None
+        vals: list[Any] = [None] * width
+        for idx, slot, parse, header in plan:
+            raw = cells[idx] if idx < ncells else None
             if formulas and (rownum, idx) in formulas:
-                row_errors.append(RowError(rownum, col.header, "是公式，请复制后“粘贴为数值”再导入"))
-                continue
-            if col.kind == "code":
+                row_errors = row_errors or []
+                row_errors.append(RowError(rownum, header, "是公式，请复制后“粘贴为数值”再导入"))
                 continue
             try:
-                values[col.key] = col.parse(raw)
+                vals[slot] = parse(raw)
             except CellError as exc:
-                row_errors.append(RowError(rownum, col.header, str(exc)))
+                row_errors = row_errors or []
+                row_errors.append(RowError(rownum, header, str(exc)))
         code = ""
-        if code_idx is not None and (rownum, code_idx) not in formulas:
-            raw_code = cells[code_idx] if code_idx < len(cells) else None
-            if isinstance(raw_code, float | int) and not isinstance(raw_code, bool):
+        if code_idx is not None and not (formulas and (rownum, code_idx) in formulas):
+            raw_code = cells[code_idx] if code_idx < ncells else None
+            if isinstance(raw_code, str) and clean_code(raw_code) and raw_code not in seen_codes:
+                code = raw_code
+                seen_codes[code] = rownum
+            elif isinstance(raw_code, float | int) and not isinstance(raw_code, bool):
+                row_errors = row_errors or []
                 row_errors.append(
                     RowError(
                         rownum, "统一社会信用代码", "被存成了数字（可能已丢失位数），请将该列设为文本格式后重新填写"
                     )
                 )
             else:
-                check = credit_code.validate(raw_code)
+                check = validate_code(raw_code)
                 code = check.code
-                if not check.ok:
+                if check.error:
+                    row_errors = row_errors or []
                     row_errors.append(RowError(rownum, "统一社会信用代码", check.error))
                 elif code in seen_codes:
+                    row_errors = row_errors or []
                     row_errors.append(
                         RowError(rownum, "统一社会信用代码", f"与第{seen_codes[code]}行重复（同一企业只能列报一次）")
                     )
                 else:
                     seen_codes[code] = rownum
-        for key in REQUIRED_KEYS:
-            header = COLUMN_BY_KEY[key].header
-            blank = key != "credit_code" and key in by_key and values.get(key) in (None, "")
-            if blank and not any(e.column == header for e in row_errors):
+        for slot, header in required:
+            v = vals[slot]
+            if (v is None or v == "") and not (row_errors and any(e.column == header for e in row_errors)):
+                row_errors = row_errors or []
                 row_errors.append(RowError(rownum, header, "未填写（没有请填“0”或“无”）"))
-        quals: list[tuple[str, str, int | None]] = []
-        for kind in QUAL_KINDS:
-            level = values.pop(f"q_{kind}", None)
-            qyear = values.pop(f"qy_{kind}", None)
+        quals: list[Qualification] = []
+        for kind, s_level, s_year, level_present, label in qual_plan:
+            level, qyear = vals[s_level], vals[s_year]
             if level:
                 quals.append((kind, level, qyear))
-            elif qyear is not None and f"q_{kind}" in by_key:
-                label = QualificationKind(kind).label
+            elif qyear is not None and level_present:
+                row_errors = row_errors or []
                 row_errors.append(RowError(rownum, f"{label}认定年份", f"填写了认定年份，但「{label}」未填写级别"))
-        industry = values.get("industry")
-        if industry in ASSET_INDUSTRIES and values.get("total_assets") is None and "industry" in values:
+        industry = vals[s_industry]
+        if industry in ASSET_INDUSTRIES and vals[s_assets] is None and industry_present:
+            row_errors = row_errors or []
             row_errors.append(RowError(rownum, "资产总额", "该行业按资产总额划型，必须填写"))
         if row_errors:
             errors.extend(row_errors)
             failing[rownum] = cells
             continue
-        products = [values.pop(f"product_{i}", "") or "" for i in (1, 2, 3)]
-        values["main_products"] = [p for p in products if p]
-        for key in ("above_scale", "cloud", "industrial_internet", "digital_rd_tools"):
-            values[key] = bool(values.get(key))
-        if values.get("leading_industry_related") is None:
-            values["leading_industry_related"] = True
-        values["listing_status"] = values.get("listing_status") or "none"
-        for key in ("location_district", "location_town", "location_park", "contact_name", "contact_phone"):
-            values[key] = values.get(key) or ""
-        result = classify(
-            industry or "",
-            staff=values.get("employees"),
-            revenue=values.get("revenue"),
-            assets=values.get("total_assets"),
-        )
-        row = ParsedRow(rownum, code, values, quals, result.size.value, result.reason)
-        row.warnings = _row_warnings(values, quals, row.size, year)
-        parsed.append(row)
+        data = _assemble(vals)
+        size, reason = classify_values(industry or "", vals[s_employees], vals[s_revenue], vals[s_assets])
+        parsed.append(ParsedRow(rownum, code, data, quals, size, reason, _row_warnings(data, quals, size, year)))
     return ParseResult(
         sheet_name=sheet.sheet_name,
         header_row=sheet.header_row,
@@ -192,6 +300,12 @@ def validate_sheet(sheet: RawSheet, year: int) -> ParseResult:
         raw_header=sheet.headers,
         preview=preview,
     )
+
+
+def signature(data: Iterable[Any], quals: Iterable[Qualification]) -> tuple[Any, ...]:
+    """What a re-import compares (ROW_FIELDS values, amounts at 2 decimals, and qualifications)."""
+    sig = [str(v.quantize(Decimal("0.01"))) if isinstance(v, Decimal) else v for v in data]
+    return (*sig, tuple(sorted(quals, key=lambda q: (q[0], q[1], q[2] or 0))))
 
 
 FIELD_KEYS = [c.key for c in COLUMNS if c.kind != "code" and not c.qualification and not c.key.startswith("product_")]

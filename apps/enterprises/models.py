@@ -116,7 +116,12 @@ class Firm(models.Model):
 
 
 class FirmName(models.Model):
-    """名称沿革: every name a firm has been listed under, with when it was first seen."""
+    """名称沿革: every name a firm has been listed under, with the first year it was listed so.
+
+    Recorded once a firm has been listed under a second name (its old and new name, and from
+    then on every name it is listed under); a firm never renamed has no rows here — its one
+    name is `Firm.name`.
+    """
 
     firm = models.ForeignKey(Firm, verbose_name="企业", on_delete=models.CASCADE, related_name="names")
     name = models.CharField("企业名称", max_length=200)
@@ -140,8 +145,13 @@ def _money(label: str) -> models.DecimalField:
 class FirmYear(models.Model):
     """集群企业清单中的一行: one firm's data for one year, as listed by one cluster."""
 
+    # No index of its own: the unique (cluster, year, firm) index serves lookups by cluster.
     cluster = models.ForeignKey(
-        "clusters.Cluster", verbose_name="集群", on_delete=models.CASCADE, related_name="firm_years"
+        "clusters.Cluster",
+        verbose_name="集群",
+        on_delete=models.CASCADE,
+        related_name="firm_years",
+        db_index=False,
     )
     year = models.PositiveIntegerField("数据年度")
     firm = models.ForeignKey(Firm, verbose_name="企业", on_delete=models.PROTECT, related_name="years")
@@ -178,8 +188,9 @@ class FirmYear(models.Model):
     size_reason = models.TextField("划型依据")
     size_override = models.CharField("人工认定规模", max_length=10, choices=SizeChoice.choices, blank=True)
     size_override_note = models.TextField("人工认定说明", blank=True)
-    size = models.CharField("规模（采用）", max_length=10, choices=SizeChoice.choices, db_index=True)
-    is_sme = models.BooleanField("中小企业", default=False, db_index=True)
+    # Not indexed: always filtered within a cluster-year or a year, which have their own indexes.
+    size = models.CharField("规模（采用）", max_length=10, choices=SizeChoice.choices)
+    is_sme = models.BooleanField("中小企业", default=False)
     warnings = models.JSONField("数据提示", default=list, blank=True)
     source_import = models.ForeignKey(
         "EnterpriseImport",
@@ -212,8 +223,9 @@ class FirmYear(models.Model):
 class FirmQualification(models.Model):
     """资质 held by a firm in a year's list (one firm may hold several)."""
 
+    # No index of its own: the unique (firm_year, kind) index serves lookups by firm-year.
     firm_year = models.ForeignKey(
-        FirmYear, verbose_name="集群企业", on_delete=models.CASCADE, related_name="qualifications"
+        FirmYear, verbose_name="集群企业", on_delete=models.CASCADE, related_name="qualifications", db_index=False
     )
     kind = models.CharField("资质", max_length=30, choices=QualificationKind.choices)
     level = models.CharField("级别", max_length=20, choices=QualificationLevel.choices)
@@ -256,6 +268,9 @@ class EnterpriseImport(models.Model):
     message = models.TextField("结果说明", blank=True)
     summary = models.JSONField("预览与结果", default=dict, blank=True)
     error_file_name = models.CharField("错误清单文件", max_length=300, blank=True)
+    file_sha256 = models.CharField("上传文件SHA-256", max_length=64, blank=True)
+    stage_file_name = models.CharField("暂存校验结果文件", max_length=300, blank=True)
+    stage_sha256 = models.CharField("暂存校验结果SHA-256", max_length=64, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -65,16 +65,21 @@ def _col_index(letters: str) -> int:
 
 @dataclass
 class RawSheet:
-    """The data sheet: header row found, its columns mapped, and the data rows (1-based numbers)."""
+    """The data sheet: header row found, its columns mapped, and the data rows (1-based numbers).
+
+    `rows` is read lazily and only once: rows are validated as calamine hands them over, so a
+    100,000-row file is never held twice in memory. Reading past the row limit or a damaged
+    part of the file raises `ReadError` from the iteration.
+    """
 
     sheet_name: str
     header_row: int  # 1-based row number of the header
     columns: dict[int, str]  # column index → column key
     headers: dict[int, str]  # column index → header text as written
     unknown_headers: list[str]
-    rows: list[tuple[int, list[Any]]]  # (1-based row number, cells)
+    rows: Iterator[tuple[int, list[Any]]]  # (1-based row number, cells), consumed once
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (1-based row, col index)
-    truncated: bool = False
+    row_estimate: int | None = None  # rows below the header as the sheet declares them (progress only)
 
 
 def check_file(data: bytes, name: str) -> str:
@@ -186,10 +191,10 @@ def find_formulas(data: bytes, sheet_name: str) -> set[tuple[int, int]]:
     return found
 
 
-def _iter_rows(data: bytes, kind: str) -> tuple[str, Iterator[list[Any]]]:
+def _iter_rows(data: bytes, kind: str) -> tuple[str, Iterator[list[Any]], int | None]:
     if kind == "csv":
         text = _decode_csv(data)
-        return "CSV", (list(r) for r in csv.reader(io.StringIO(text)))
+        return "CSV", (list(r) for r in csv.reader(io.StringIO(text))), None
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = wb.sheet_names
@@ -197,7 +202,7 @@ def _iter_rows(data: bytes, kind: str) -> tuple[str, Iterator[list[Any]]]:
             raise ReadError("工作簿中没有工作表。")
         name = SHEET_NAME if SHEET_NAME in names else names[0]
         sheet = wb.get_sheet_by_name(name)
-        return name, iter(sheet.iter_rows())
+        return name, iter(sheet.iter_rows()), sheet.height
     except ReadError:
         raise
     except Exception:  # calamine raises several error types for damaged files
@@ -228,13 +233,45 @@ def detect_header(rows: list[list[Any]]) -> tuple[int, dict[int, str], dict[int,
 
 
 def _blank_row(row: list[Any]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
+    # Stops at the first filled cell, usually the first one.
+    return not any(c is not None and (c.__class__ is not str or c.strip()) for c in row)
+
+
+def _data_rows(head: list[list[Any]], header_idx: int, it: Iterator[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
+    """Rows below the header with their 1-based numbers; a run of empty rows ends the sheet."""
+    limit = max_rows()
+    blank_run = 0
+    count = 0
+    rownum = header_idx + 1
+    rest = iter(head[header_idx + 1 :])
+    source = rest
+    while True:
+        try:
+            row = next(source)
+        except StopIteration:
+            if source is it:
+                return
+            source = it
+            continue
+        except Exception:
+            raise ReadError("文件内容无法完整读取（文件可能已损坏）。") from None
+        rownum += 1
+        if _blank_row(row):
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                return
+            continue
+        blank_run = 0
+        count += 1
+        if count > limit:
+            raise ReadError(f"数据超过 {limit} 行的上限，请拆分后分批导入。")
+        yield rownum, row
 
 
 def read_sheet(data: bytes, name: str) -> RawSheet:
-    """Safety checks, then the data sheet's header and rows (bounded)."""
+    """Safety checks, the data sheet's header and formula cells; its rows are read lazily (bounded)."""
     kind = check_file(data, name)
-    sheet_name, it = _iter_rows(data, kind)
+    sheet_name, it, height = _iter_rows(data, kind)
     head: list[list[Any]] = []
     try:
         for row in it:
@@ -249,38 +286,8 @@ def read_sheet(data: bytes, name: str) -> RawSheet:
             "没有找到表头行：前 30 行中没有一行包含“统一社会信用代码”“企业名称”等列名。请使用下载的模板，或检查列名。"
         )
     header_idx, columns, headers, unknown = found
-    rows: list[tuple[int, list[Any]]] = []
-    blank_run = 0
-    truncated = False
-    limit = max_rows()
-
-    def take(rownum: int, row: list[Any]) -> bool:
-        nonlocal blank_run, truncated
-        if _blank_row(row):
-            blank_run += 1
-            return blank_run < MAX_BLANK_RUN
-        blank_run = 0
-        if len(rows) >= limit:
-            truncated = True
-            return False
-        rows.append((rownum, row))
-        return True
-
-    go = True
-    for i, row in enumerate(head[header_idx + 1 :], start=header_idx + 2):
-        if not take(i, row):
-            go = False
-            break
-    if go:
-        rownum = len(head)
-        try:
-            for row in it:
-                rownum += 1
-                if not take(rownum, row):
-                    break
-        except Exception:
-            raise ReadError("文件内容无法完整读取（文件可能已损坏）。") from None
-    if truncated:
-        raise ReadError(f"数据超过 {limit} 行的上限，请拆分后分批导入。")
     formulas = find_formulas(data, sheet_name) if kind == "xlsx" else set()
-    return RawSheet(sheet_name, header_idx + 1, columns, headers, unknown, rows, formulas)
+    estimate = max(0, height - header_idx - 1) if height is not None else None
+    return RawSheet(
+        sheet_name, header_idx + 1, columns, headers, unknown, _data_rows(head, header_idx, it), formulas, estimate
+    )

@@ -2,20 +2,23 @@
 
 Import flow (企业清单导入):
 1. `enterprise_import_upload` stores the file (default_storage) and starts the preview: the
-   file is read, every row validated and classified, and compared with the current list —
-   nothing is written to the list. Errors make the import INVALID and an error file (the
-   failing rows with an error column) is stored for download.
-2. `enterprise_import_commit` writes the whole list in one transaction (all or nothing):
-   firms upserted by credit code, the cluster-year rows replaced (size overrides kept),
-   qualifications rebuilt. Files above a size run both steps as background tasks
-   (django-tasks) while the page polls `EnterpriseImport.progress`.
+   file is read once, every row validated and classified, and compared with the current list
+   — nothing is written to the list. Errors make the import INVALID and an error file (the
+   failing rows with an error column) is stored for download. A valid file's rows are staged
+   (stage.py) with the SHA-256 of the upload and of the stage.
+2. `enterprise_import_commit` writes the staged rows in one transaction (all or nothing), set
+   based (store.py): firms upserted by credit code, the cluster-year list upserted (ids and
+   size overrides kept, unlisted firms removed), qualifications rebuilt. It refuses when the
+   upload or the stage changed since the preview, or when the list changed meanwhile.
+   Files above a size run both steps as background tasks (django-tasks) while the page polls
+   `EnterpriseImport.progress`.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -23,56 +26,29 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from apps.clusters.models import Cluster
 from apps.core.audit import audit_record, diff, snapshot
 from apps.core.errors import ConcurrentEdit, ServiceError, require
 
-from . import permissions
+from . import permissions, stage, store
 from .excel_out import error_file_bytes
-from .importer import MAX_SHOWN_ERRORS, ParsedRow, ParseResult, validate_sheet
+from .importer import FIELD_INDEX, MAX_SHOWN_ERRORS, ROW_FIELDS, ParsedRow, ParseResult, signature, validate_sheet
 from .models import (
     EnterpriseImport,
-    Firm,
-    FirmName,
     FirmQualification,
     FirmYear,
     ImportStatus,
     SizeChoice,
 )
 from .reader import ReadError, read_sheet
+from .stage import StageError
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
-COMPARED_FIELDS = [
-    "name",
-    "location_district",
-    "location_town",
-    "location_park",
-    "industry",
-    "employees",
-    "revenue",
-    "total_assets",
-    "output_value",
-    "rd_expense",
-    "rd_staff",
-    "invention_patents",
-    "pct_applications",
-    "above_scale",
-    "listing_status",
-    "cloud",
-    "industrial_internet",
-    "digital_rd_tools",
-    "export_amount",
-    "fdi_amount",
-    "leading_industry_related",
-    "main_products",
-    "contact_name",
-    "contact_phone",
-]
 YOY_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("revenue", "营业收入", "万元"),
     ("output_value", "产值", "万元"),
@@ -80,8 +56,6 @@ YOY_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("rd_expense", "研发费用", "万元"),
 )
 MAX_LISTED = 200
-BATCH = 2000
-IN_CHUNK = 900  # SQLite's bound-parameter limit is the tighter one
 
 
 def inline_max_bytes() -> int:
@@ -91,6 +65,11 @@ def inline_max_bytes() -> int:
 
 def yoy_factor() -> Decimal:
     return Decimal(str(getattr(settings, "ENTERPRISE_YOY_JUMP_FACTOR", "3")))
+
+
+def _in_chunk() -> int:
+    """Values per `IN (…)`: SQLite binds at most 999 parameters per statement."""
+    return 900 if connection.vendor == "sqlite" else 20_000
 
 
 def _chunks(items: list[T], n: int) -> Iterator[list[T]]:
@@ -159,60 +138,61 @@ def _dispatch(batch: EnterpriseImport, step: str, actor_id: int | None = None) -
         enterprise_import_commit_task.enqueue(batch.pk, actor_id)
 
 
-def _read(batch: EnterpriseImport) -> ParseResult:
+def _upload_bytes(batch: EnterpriseImport) -> bytes:
     with default_storage.open(batch.file_name, "rb") as fh:
-        data = fh.read()
-    sheet = read_sheet(data, batch.original_name)
-    return validate_sheet(sheet, batch.year)
-
-
-def _signature(values: dict[str, Any], quals: Iterable[tuple[str, str, int | None]]) -> tuple[Any, ...]:
-    sig = []
-    for f in COMPARED_FIELDS:
-        v = values.get(f)
-        sig.append(str(v.quantize(Decimal("0.01"))) if isinstance(v, Decimal) else v)
-    return (*sig, tuple(sorted((k, lv, y) for k, lv, y in quals)))
+        return bytes(fh.read())
 
 
 def _existing(cluster: Cluster, year: int) -> dict[str, tuple[str, tuple[Any, ...]]]:
     """Current list of the cluster-year: credit code → (name, signature)."""
-    rows = list(FirmYear.objects.filter(cluster=cluster, year=year).values("id", "firm__credit_code", *COMPARED_FIELDS))
+    rows = list(
+        FirmYear.objects.filter(cluster=cluster, year=year)
+        .order_by()
+        .values_list("id", "firm__credit_code", *ROW_FIELDS)
+    )
+    if not rows:
+        return {}
     quals: dict[int, list[tuple[str, str, int | None]]] = {}
-    for fy_id, kind, level, qyear in FirmQualification.objects.filter(
-        firm_year__cluster=cluster, firm_year__year=year
-    ).values_list("firm_year_id", "kind", "level", "year"):
+    for fy_id, kind, level, qyear in (
+        FirmQualification.objects.filter(firm_year__cluster=cluster, firm_year__year=year)
+        .order_by()
+        .values_list("firm_year_id", "kind", "level", "year")
+    ):
         quals.setdefault(fy_id, []).append((kind, level, qyear))
-    return {r["firm__credit_code"]: (r["name"], _signature(r, quals.get(r["id"], []))) for r in rows}
+    return {r[1]: (r[2], signature(r[2:], quals.get(r[0], []))) for r in rows}
 
 
-def _stamp(cluster: Cluster, year: int) -> str:
-    agg = FirmYear.objects.filter(cluster=cluster, year=year).aggregate(m=Max("updated_at"))
-    n = FirmYear.objects.filter(cluster=cluster, year=year).count()
-    return f"{n}|{agg['m'].isoformat() if agg['m'] else ''}"
+def _stamp(cluster: Cluster | int, year: int) -> str:
+    """The list's version: its row count and latest change (an override or import changes it)."""
+    agg = FirmYear.objects.filter(cluster=cluster, year=year).order_by().aggregate(n=Count("id"), m=Max("updated_at"))
+    return f"{agg['n']}|{agg['m'].isoformat() if agg['m'] else ''}"
 
 
 def _yoy_warnings(cluster: Cluster, year: int, rows: list[ParsedRow]) -> None:
     """Year-on-year jumps above the configured factor, against the firm's previous-year row."""
+    if not rows or not FirmYear.objects.filter(year=year - 1).exists():
+        return
     factor = yoy_factor()
     codes = [r.code for r in rows]
-    prev: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(codes, IN_CHUNK):
+    prev: dict[str, tuple[Any, ...]] = {}
+    for chunk in _chunks(codes, _in_chunk()):
         for rec in (
             FirmYear.objects.filter(year=year - 1, firm__credit_code__in=chunk)
             .order_by("id")
-            .values("firm__credit_code", "cluster_id", *(f for f, _, _ in YOY_FIELDS))
+            .values_list("firm__credit_code", "cluster_id", *(f for f, _, _ in YOY_FIELDS))
         ):
-            code = rec["firm__credit_code"]
-            if code not in prev or rec["cluster_id"] == cluster.pk:
+            code = rec[0]
+            if code not in prev or rec[1] == cluster.pk:
                 prev[code] = rec
     if not prev:
         return
+    positions = [(2 + i, FIELD_INDEX[f], label, unit) for i, (f, label, unit) in enumerate(YOY_FIELDS)]
     for r in rows:
         old = prev.get(r.code)
         if not old:
             continue
-        for f, label, unit in YOY_FIELDS:
-            a, b = old.get(f), r.values.get(f)
+        for old_pos, new_pos, label, unit in positions:
+            a, b = old[old_pos], r.data[new_pos]
             if not a or not b:
                 continue
             ratio = Decimal(b) / Decimal(a)
@@ -221,11 +201,16 @@ def _yoy_warnings(cluster: Cluster, year: int, rows: list[ParsedRow]) -> None:
                 r.warnings.append(f"{label}较上年（{a}{unit} → {b}{unit}）{word}超过{factor.normalize()}倍，请核实")
 
 
-def _summary(batch: EnterpriseImport, result: ParseResult) -> dict[str, Any]:
+def _summary(result: ParseResult) -> dict[str, Any]:
     sizes: dict[str, int] = {}
+    warnings: list[str] = []
+    warning_count = 0
     for r in result.rows:
         sizes[r.size] = sizes.get(r.size, 0) + 1
-    warnings = [f"第{r.row}行 {r.values.get('name', '')}：{w}" for r in result.rows for w in r.warnings]
+        if r.warnings:
+            warning_count += len(r.warnings)
+            if len(warnings) < MAX_LISTED:
+                warnings.extend(f"第{r.row}行 {r.data[0]}：{w}" for w in r.warnings)
     return {
         "sheet_name": result.sheet_name,
         "header_row": result.header_row,
@@ -240,23 +225,33 @@ def _summary(batch: EnterpriseImport, result: ParseResult) -> dict[str, Any]:
         "preview_headers": [c[1] for c in result.detected],
         "preview_rows": result.preview,
         "size_counts": {SizeChoice(k).label: v for k, v in sizes.items()},
-        "warning_count": len(warnings),
+        "warning_count": warning_count,
         "warnings": warnings[:MAX_LISTED],
     }
 
 
 def run_preview(batch_id: int) -> None:
-    """Read, validate, classify and compare; write only the import record (never the list)."""
+    """Read (once), validate, classify, compare and stage; write only the import record."""
     batch = EnterpriseImport.objects.select_related("cluster").get(pk=batch_id)
     _progress(batch, 5, "正在读取文件", ImportStatus.PARSING)
+
+    def validated(done: int, expected: int | None) -> None:
+        pct = 10 + (50 * done // expected if expected else 0)
+        _progress(batch, min(pct, 60), f"已校验 {done} 行")
+
     try:
-        result = _read(batch)
+        data = _upload_bytes(batch)
+        file_digest = stage.digest(data)
+        sheet = read_sheet(data, batch.original_name)
+        del data  # the reader keeps what it needs
+        _progress(batch, 10, "正在校验")
+        result = validate_sheet(sheet, batch.year, progress=validated)
     except ReadError as exc:
         _finish(batch, ImportStatus.INVALID, str(exc), {"error_count": 1, "errors": [str(exc)]})
         return
     _progress(batch, 60, "正在与现有清单比对")
     _yoy_warnings(batch.cluster, batch.year, result.rows)
-    summary = _summary(batch, result)
+    summary = _summary(result)
     if result.missing_columns:
         missing = "、".join(f"「{c}」" for c in result.missing_columns)
         msg = f"缺少必填列：{missing}。请使用下载的模板，或在表头中补上这些列。"
@@ -288,20 +283,29 @@ def run_preview(batch_id: int) -> None:
     new_codes = {r.code for r in result.rows}
     added = [r for r in result.rows if r.code not in existing]
     changed = [
-        r for r in result.rows if r.code in existing and existing[r.code][1] != _signature(r.values, r.qualifications)
+        r for r in result.rows if r.code in existing and existing[r.code][1] != signature(r.data, r.qualifications)
     ]
     removed = [(code, name) for code, (name, _sig) in existing.items() if code not in new_codes]
     summary.update(
         {
             "added_count": len(added),
-            "added": [f"{r.values['name']}（{r.code}）" for r in added[:MAX_LISTED]],
+            "added": [f"{r.data[0]}（{r.code}）" for r in added[:MAX_LISTED]],
             "changed_count": len(changed),
-            "changed": [f"{r.values['name']}（{r.code}）" for r in changed[:MAX_LISTED]],
+            "changed": [f"{r.data[0]}（{r.code}）" for r in changed[:MAX_LISTED]],
             "removed_count": len(removed),
             "removed": [f"{name}（{code}）" for code, name in removed[:MAX_LISTED]],
             "unchanged_count": len(result.rows) - len(added) - len(changed),
             "base_stamp": _stamp(batch.cluster, batch.year),
         }
+    )
+    _progress(batch, 85, "正在暂存校验结果")
+    payload = stage.dump(result.rows)
+    stage_name = default_storage.save(
+        f"enterprises/imports/{batch.cluster_id}/{batch.year}/{uuid.uuid4().hex}-校验结果.stage.gz",
+        ContentFile(payload),
+    )
+    EnterpriseImport.objects.filter(pk=batch.pk).update(
+        file_sha256=file_digest, stage_file_name=stage_name, stage_sha256=stage.digest(payload)
     )
     msg = (
         f"共 {len(result.rows)} 家企业，校验通过：新增 {len(added)}、修改 {len(changed)}、"
@@ -317,6 +321,22 @@ def _finish(batch: EnterpriseImport, status: str, message: str, summary: dict[st
     if status in (ImportStatus.INVALID, ImportStatus.COMMITTED, ImportStatus.FAILED, ImportStatus.CANCELLED):
         fields["finished_at"] = timezone.now()
     EnterpriseImport.objects.filter(pk=batch.pk).update(**fields)
+
+
+def _discard_stage(batch: EnterpriseImport) -> None:
+    """The staged rows are of no further use once the import is committed, failed or cancelled."""
+    name = batch.stage_file_name
+    if not name:
+        return
+
+    def delete() -> None:
+        try:
+            default_storage.delete(name)
+        except OSError:  # a file left behind is harmless; the record no longer points to it
+            logger.warning("could not delete staged import file %s", name)
+
+    EnterpriseImport.objects.filter(pk=batch.pk).update(stage_file_name="")
+    transaction.on_commit(delete)
 
 
 # —— commit ——
@@ -338,20 +358,36 @@ def enterprise_import_commit(*, actor: Any, batch: EnterpriseImport) -> Enterpri
     return batch
 
 
+def _load_stage(batch: EnterpriseImport) -> stage.Staged:
+    """The preview's staged rows, after checking that neither they nor the upload changed."""
+    if not batch.stage_file_name or not default_storage.exists(batch.stage_file_name):
+        raise StageError("预览时暂存的校验结果已不存在，请重新上传。")
+    if not default_storage.exists(batch.file_name) or stage.digest(_upload_bytes(batch)) != batch.file_sha256:
+        raise StageError("上传的文件在预览之后被更改或删除，未导入。请重新上传。")
+    with default_storage.open(batch.stage_file_name, "rb") as fh:
+        payload = bytes(fh.read())
+    staged = stage.load(payload, batch.stage_sha256)
+    if staged.rows != batch.summary.get("valid_rows"):
+        raise StageError("暂存的校验结果与预览时不一致，请重新上传。")
+    return staged
+
+
 def run_commit(batch_id: int, actor_id: int | None) -> None:
     from apps.orgs.models import User
 
     batch = EnterpriseImport.objects.select_related("cluster").get(pk=batch_id)
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    _progress(batch, 5, "正在读取文件")
+    _progress(batch, 5, "正在读取暂存的校验结果")
     try:
-        result = _read(batch)
-        if not result.ok:
-            raise ServiceError("文件内容与预览时不一致，未导入。")
-        _yoy_warnings(batch.cluster, batch.year, result.rows)
-        _progress(batch, 40, "正在写入数据库")
+        staged = _load_stage(batch)
+        _progress(batch, 20, "正在写入数据库")
         with transaction.atomic():
-            counts = write_rows(batch.cluster, batch.year, result.rows, batch)
+            Cluster.objects.select_for_update().filter(pk=batch.cluster_id).first()  # one import at a time
+            if _stamp(batch.cluster_id, batch.year) != batch.summary.get("base_stamp"):
+                raise ConcurrentEdit("预览之后该集群该年度的企业清单已被修改，请重新上传。")
+            counts = store.write_staged(
+                cluster_id=batch.cluster_id, year=batch.year, staged=staged, batch=batch, now=timezone.now()
+            )
             audit_record(
                 actor=actor,
                 action="enterprise_import.commit",
@@ -372,80 +408,13 @@ def run_commit(batch_id: int, actor_id: int | None) -> None:
                 f"已导入 {counts['after']} 家企业（新增 {batch.summary.get('added_count', 0)}、"
                 f"修改 {batch.summary.get('changed_count', 0)}、删除 {batch.summary.get('removed_count', 0)}）。",
             )
-    except (ServiceError, ReadError) as exc:
+    except (ServiceError, ReadError, StageError) as exc:
         msg = getattr(exc, "message", str(exc))
         _finish(batch, ImportStatus.FAILED, f"导入失败，未做任何修改：{msg}")
     except Exception:
         logger.exception("enterprise import %s failed", batch.pk)
         _finish(batch, ImportStatus.FAILED, "导入失败，未做任何修改：服务器处理出错，请稍后重试或联系管理员。")
-
-
-def write_rows(cluster: Cluster, year: int, rows: list[ParsedRow], batch: EnterpriseImport | None) -> dict[str, int]:
-    """Replace the cluster-year list with `rows` (must run inside a transaction)."""
-    codes = [r.code for r in rows]
-    firms: dict[str, tuple[int, str]] = {}
-    for chunk in _chunks(codes, IN_CHUNK):
-        firms.update(
-            {
-                c: (i, n)
-                for c, i, n in Firm.objects.filter(credit_code__in=chunk).values_list("credit_code", "id", "name")
-            }
-        )
-    new_firms = [Firm(credit_code=r.code, name=r.values["name"]) for r in rows if r.code not in firms]
-    Firm.objects.bulk_create(new_firms, batch_size=BATCH)
-    for chunk in _chunks([f.credit_code for f in new_firms], IN_CHUNK):
-        firms.update(
-            {
-                c: (i, n)
-                for c, i, n in Firm.objects.filter(credit_code__in=chunk).values_list("credit_code", "id", "name")
-            }
-        )
-    renamed = [Firm(pk=firms[r.code][0], name=r.values["name"]) for r in rows if firms[r.code][1] != r.values["name"]]
-    if renamed:
-        Firm.objects.bulk_update(renamed, ["name"], batch_size=BATCH)
-    names = [FirmName(firm_id=firms[f.credit_code][0], name=f.name, first_year=year) for f in new_firms]
-    names += [FirmName(firm_id=f.pk, name=f.name, first_year=year) for f in renamed]
-    FirmName.objects.bulk_create(names, batch_size=BATCH, ignore_conflicts=True)
-
-    current = FirmYear.objects.filter(cluster=cluster, year=year)
-    overrides = {
-        fid: (size, note)
-        for fid, size, note in current.exclude(size_override="").values_list(
-            "firm_id", "size_override", "size_override_note"
-        )
-    }
-    before = current.count()
-    FirmQualification.objects.filter(firm_year__cluster=cluster, firm_year__year=year).delete()
-    current.delete()
-    objs: list[FirmYear] = []
-    for r in rows:
-        fid = firms[r.code][0]
-        fy = FirmYear(
-            cluster=cluster,
-            year=year,
-            firm_id=fid,
-            computed_size=r.size,
-            size_reason=r.size_reason,
-            warnings=r.warnings,
-            source_import=batch,
-            **r.values,
-        )
-        if fid in overrides:
-            fy.size_override, fy.size_override_note = overrides[fid]
-        fy.apply_size()
-        objs.append(fy)
-    FirmYear.objects.bulk_create(objs, batch_size=BATCH)
-    if any(fy.pk is None for fy in objs):  # backends that cannot return ids from bulk inserts
-        ids = dict(FirmYear.objects.filter(cluster=cluster, year=year).values_list("firm_id", "id"))
-        for fy in objs:
-            fy.pk = ids[fy.firm_id]
-    quals = [
-        FirmQualification(firm_year_id=fy.pk, kind=kind, level=level, year=qyear)
-        for fy, r in zip(objs, rows, strict=True)
-        for kind, level, qyear in r.qualifications
-    ]
-    FirmQualification.objects.bulk_create(quals, batch_size=BATCH)
-    return {"before": before, "after": len(objs)}
+    _discard_stage(batch)
 
 
 def enterprise_import_cancel(*, actor: Any, batch: EnterpriseImport) -> None:
@@ -454,6 +423,7 @@ def enterprise_import_cancel(*, actor: Any, batch: EnterpriseImport) -> None:
         if batch.status not in (ImportStatus.PREVIEW, ImportStatus.INVALID):
             raise ServiceError("只能放弃待确认或有错误的导入。")
         EnterpriseImport.objects.filter(pk=batch.pk).update(status=ImportStatus.CANCELLED, finished_at=timezone.now())
+        _discard_stage(batch)
         audit_record(
             actor=actor,
             action="enterprise_import.cancel",

@@ -153,21 +153,72 @@ class SizeResult:
 
 
 def _fmt(value: Decimal | int) -> str:
-    d = Decimal(value)
-    text = format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
-    return text
-
-
-def _describe(values: dict[Metric, Decimal], metrics: tuple[Metric, ...]) -> str:
-    return "，".join(f"{m.label}{_fmt(values[m])}{m.unit}" for m in metrics)
+    """A metric as the reason shows it: whole numbers without decimals (8000.00 → 8000), else as is."""
+    if value.__class__ is int:
+        return str(value)
+    text = str(value)
+    if "E" in text or "e" in text:  # exponent notation (not produced by the importer's 2-place amounts)
+        text = format(Decimal(value), "f")
+    whole, dot, fraction = text.partition(".")
+    return whole if dot and not fraction.strip("0") else text
 
 
 def _bounds_text(bounds: Bounds, joiner: str, op: str) -> str:
     return joiner.join(f"{m.label}{op}{b}{m.unit}" for m, b in bounds)
 
 
-def _meets(values: dict[Metric, Decimal], bounds: Bounds) -> bool:
-    return all(values[m] >= b for m, b in bounds)
+_SLOT = {S: 0, R: 1, A: 2}
+Slots = tuple[tuple[int, int], ...]  # (index into (staff, revenue, assets), bound)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """One industry's row prepared once: bounds as plain tuples and every fixed text piece."""
+
+    metrics: tuple[tuple[int, str, str], ...]  # (slot, label, unit) in the order the reason lists them
+    sme: Slots
+    medium: Slots
+    small: Slots
+    missing_prefix: str
+    head: str  # "%s"-template of the reason's first sentence, one slot per metric
+    large_tail: str
+    medium_tail: str
+    small_fall: str
+    small_tail: str
+    micro_fall_tail: str
+    micro_tail: str
+
+
+def _slots(bounds: Bounds) -> Slots:
+    return tuple((_SLOT[m], b) for m, b in bounds)
+
+
+def _compile(rule: IndustryRule) -> _Compiled:
+    sme_text = _bounds_text(rule.sme, "或", "低于")
+    medium_text = _bounds_text(rule.medium, "且", "≥")
+    small_text = _bounds_text(rule.small, "且", "≥")
+    micro_text = _bounds_text(rule.small, "或", "低于")
+    used = "、".join(m.label for m in rule.metrics)
+    return _Compiled(
+        metrics=tuple((_SLOT[m], m.label, m.unit) for m in rule.metrics),
+        sme=_slots(rule.sme),
+        medium=_slots(rule.medium),
+        small=_slots(rule.small),
+        missing_prefix=f"{rule.label}按{used}划型，缺少",
+        head=f"按{STANDARD_NAME}，{rule.label}：" + "，".join(f"{m.label}%s{m.unit}" for m in rule.metrics) + "。",
+        large_tail=f"不满足中小微型企业标准（{sme_text}），为大型企业。",
+        medium_tail=f"属中小微型（{sme_text}），且{medium_text}，为中型企业。",
+        small_fall="未同时达到中型标准（须" + medium_text + "），下划一档；",
+        small_tail=f"满足{small_text}，为小型企业。",
+        micro_fall_tail=(
+            f"属中小微型，未同时达到中型（{medium_text}）或小型（{small_text}）标准，"
+            f"下划一档为微型企业（{micro_text}）。"
+        ),
+        micro_tail=f"属中小微型，{micro_text}，为微型企业。",
+    )
+
+
+_COMPILED: dict[str, _Compiled] = {ind.value: _compile(rule) for ind, rule in RULES.items()}
 
 
 def classify(
@@ -178,39 +229,53 @@ def classify(
     assets: Decimal | int | None,
 ) -> SizeResult:
     """Size class for one firm-year, with a reason naming the bounds of its industry."""
-    try:
-        ind = Industry(industry)
-    except ValueError:
-        return SizeResult(SizeClass.UNKNOWN, "未填写或无法识别划型行业，无法划型。")
-    rule = RULES[ind]
-    given: dict[Metric, Decimal | int | None] = {S: staff, R: revenue, A: assets}
-    missing = [m for m in rule.metrics if given[m] is None]
-    if missing:
-        used = "、".join(m.label for m in rule.metrics)
-        names = "、".join(m.label for m in missing)
-        return SizeResult(SizeClass.UNKNOWN, f"{rule.label}按{used}划型，缺少{names}数据，无法划型。")
-    values: dict[Metric, Decimal] = {m: Decimal(v) for m, v in given.items() if v is not None}
-    negative = [m for m in rule.metrics if values[m] < 0]
-    if negative:
-        return SizeResult(SizeClass.UNKNOWN, f"{'、'.join(m.label for m in negative)}为负数，无法划型。")
-    head = f"按{STANDARD_NAME}，{rule.label}：{_describe(values, rule.metrics)}。"
-    sme_text = _bounds_text(rule.sme, "或", "低于")
-    if not any(values[m] < b for m, b in rule.sme):
-        return SizeResult(SizeClass.LARGE, f"{head}不满足中小微型企业标准（{sme_text}），为大型企业。")
-    medium_text = _bounds_text(rule.medium, "且", "≥")
-    small_text = _bounds_text(rule.small, "且", "≥")
-    if _meets(values, rule.medium):
-        return SizeResult(SizeClass.MEDIUM, f"{head}属中小微型（{sme_text}），且{medium_text}，为中型企业。")
-    partly_medium = len(rule.medium) > 1 and any(values[m] >= b for m, b in rule.medium)
-    if _meets(values, rule.small):
-        fall = "未同时达到中型标准（须" + medium_text + "），下划一档；" if partly_medium else ""
-        return SizeResult(SizeClass.SMALL, f"{head}属中小微型，{fall}满足{small_text}，为小型企业。")
-    partly_small = len(rule.small) > 1 and any(values[m] >= b for m, b in rule.small)
-    micro_text = _bounds_text(rule.small, "或", "低于")
+    size, reason = classify_values(industry, staff, revenue, assets)
+    return SizeResult(SizeClass(size), reason)
+
+
+def classify_values(
+    industry: Industry | str, staff: int | Decimal | None, revenue: Decimal | int | None, assets: Decimal | int | None
+) -> tuple[str, str]:
+    """`classify` as plain (size value, reason): what the importer calls once per row.
+
+    The standard's rows are compiled once (`_COMPILED`), so this does only comparisons and one
+    string formatting.
+    """
+    c = _COMPILED.get(industry) if isinstance(industry, str) else None
+    if c is None:
+        return UNKNOWN, "未填写或无法识别划型行业，无法划型。"
+    given = (staff, revenue, assets)
+    for slot, _label, _unit in c.metrics:
+        if given[slot] is None:
+            missing = "、".join(label for slot, label, _unit in c.metrics if given[slot] is None)
+            return UNKNOWN, f"{c.missing_prefix}{missing}数据，无法划型。"
+    values: tuple[Decimal | int, ...] = given  # type: ignore[assignment]  # none is None (checked above)
+    for slot, _label, _unit in c.metrics:
+        if values[slot] < 0:
+            negative = "、".join(label for slot, label, _unit in c.metrics if values[slot] < 0)
+            return UNKNOWN, f"{negative}为负数，无法划型。"
+    head = c.head % tuple([_fmt(values[slot]) for slot, _label, _unit in c.metrics])
+    for slot, bound in c.sme:
+        if values[slot] < bound:
+            break
+    else:
+        return LARGE, head + c.large_tail
+    for slot, bound in c.medium:
+        if values[slot] < bound:
+            break
+    else:
+        return MEDIUM, head + c.medium_tail
+    partly_medium = len(c.medium) > 1 and any(values[slot] >= bound for slot, bound in c.medium)
+    for slot, bound in c.small:
+        if values[slot] < bound:
+            break
+    else:
+        fall = c.small_fall if partly_medium else ""
+        return SMALL, f"{head}属中小微型，{fall}{c.small_tail}"
+    partly_small = len(c.small) > 1 and any(values[slot] >= bound for slot, bound in c.small)
     if partly_small or partly_medium:
-        return SizeResult(
-            SizeClass.MICRO,
-            f"{head}属中小微型，未同时达到中型（{medium_text}）或小型（{small_text}）标准，"
-            f"下划一档为微型企业（{micro_text}）。",
-        )
-    return SizeResult(SizeClass.MICRO, f"{head}属中小微型，{micro_text}，为微型企业。")
+        return MICRO, head + c.micro_fall_tail
+    return MICRO, head + c.micro_tail
+
+
+LARGE, MEDIUM, SMALL, MICRO, UNKNOWN = (c.value for c in SizeClass)
