@@ -43,6 +43,8 @@ def test_starting_an_application_from_the_campaign_page_opens_its_form(world: An
     assert response.status_code == 302 and response["Location"] == reverse("filings:edit", args=[sub.subject_id])
     detail = _client(world.operator).get(reverse("workflow:submission_detail", args=[sub.pk])).content.decode()
     assert "填写表单" in detail and "提交前检查：尚有" in detail
+    form_page = _client(world.operator).get(response["Location"]).content.decode()
+    assert reverse("workflow:form_submission", args=[sub.subject_id]) in form_page, "the form leads to its submission"
 
 
 def test_the_district_returns_fields_picked_from_the_form_and_the_operator_sees_them_by_label(world: Any) -> None:
