@@ -40,6 +40,15 @@ class FieldView:
         return f"field-{self.f.key}"
 
     @property
+    def dis(self) -> str:
+        """The `disabled` attribute of the field's inputs when it may not be changed."""
+        return "" if self.editable else "disabled"
+
+    @property
+    def kind_template(self) -> str:
+        return f"filings/fields/{self.f.kind}.html"
+
+    @property
     def unit_suffix(self) -> str:
         """“（万元）” after the label, unless the label already names its unit."""
         unit = self.f.unit
@@ -159,8 +168,10 @@ def build(
     for issue in issues:
         by_field.setdefault(issue.field, []).append(issue)
     ev_by_slot: dict[str, list[Evidence]] = {}
+    ev_by_field: dict[str, dict[str, list[Evidence]]] = {}
     for item in evidence if evidence is not None else filing.evidence.all():
         ev_by_slot.setdefault(item.slot, []).append(item)
+        ev_by_field.setdefault(item.field_key, {}).setdefault(item.slot, []).append(item)
     reasons = filing.return_reasons or {}
     sections = []
     for s in template.sections:
@@ -168,7 +179,7 @@ def build(
         for i, f in enumerate(s.fields, start=1):
             value = data.get(f.key)
             comps = [c for k, c in computed.items() if k == f.key or k.startswith(f"{f.key}[")]
-            ev = {slot: items for slot, items in ev_by_slot.items() if slot == f.key or slot.startswith(f"{f.key}:")}
+            ev = ev_by_field.get(f.key, {})
             fv = FieldView(
                 f=f,
                 number=str(i),

@@ -68,6 +68,7 @@ class SaveResult:
     filing: Filing
     changes: dict[str, list[Any]]
     issues: list[Issue] = field(default_factory=list)
+    figures: dict[str, tot.FieldFigures] | None = None  # enterprise-list figures of the saved data
 
 
 # —— helpers ———————————————————————————————————————————————————————————————————————————
@@ -104,14 +105,20 @@ def evidenced_slots(filing: Filing) -> set[str]:
 
 
 def filing_figures(
-    filing: Filing, data: Mapping[str, Any] | None = None, overrides: Mapping[str, Any] | None = None
+    filing: Filing,
+    data: Mapping[str, Any] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    fresh: bool = False,
 ) -> dict[str, tot.FieldFigures]:
-    """Enterprise-list figures (由企业库计算) for the fields of the filing (see apps.filings.totals)."""
+    """Enterprise-list figures (由企业库计算) for the fields of the filing (see apps.filings.totals).
+    `fresh` recomputes the totals instead of using the short-lived cache."""
     return tot.field_figures(
         template_of(filing),
         filing.data if data is None else data,
         filing.cluster,
         overrides=filing.overrides if overrides is None else overrides,
+        fresh=fresh,
     )
 
 
@@ -134,7 +141,7 @@ def filing_issues(
         explanations=filing.warning_explanations or {},
     )
     if figures is None:
-        figures = filing_figures(filing, values)
+        figures = filing_figures(filing, values, fresh=for_submit)
     return issues + tot.override_issues(figures)
 
 
@@ -360,7 +367,7 @@ def filing_save_draft(
         issues += tot.override_issues(figures)
         ov_changes = data_diff(locked.overrides or {}, new_overrides)
         if not changes and not expl_changes and not ov_changes:
-            return SaveResult(locked, {}, issues)
+            return SaveResult(locked, {}, issues, figures)
         locked.data = new_data
         locked.warning_explanations = new_expl
         locked.overrides = new_overrides
@@ -382,7 +389,7 @@ def filing_save_draft(
             changes={"版本": locked.revision, "修改栏目": [template.field(k).label for k in changes]},
         )
     filing.refresh_from_db()
-    return SaveResult(filing, changes, issues)
+    return SaveResult(filing, changes, issues, figures)
 
 
 # Issue codes (their last part) about the shape of one value, as opposed to cross-field rules

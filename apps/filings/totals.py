@@ -10,6 +10,7 @@ refused, and the difference is shown to reviewers on the read-only view.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -119,12 +120,14 @@ def field_figures(
     overrides: Mapping[str, Any] | None = None,
     catalogue: Catalogue | None = None,
     totals_by_year: Mapping[int, Mapping[str, Any]] | None = None,
+    fresh: bool = False,
 ) -> dict[str, FieldFigures]:
     """Enterprise-list figures for every field of `template` the list can back."""
     cat = catalogue or load_catalogue()
     targets = _targets(template)
     if totals_by_year is None:
-        totals_by_year = cluster_totals_by_year(cluster, sorted({y for _, ys in targets for y in ys}))
+        all_years = sorted({y for _, ys in targets for y in ys})
+        totals_by_year = cluster_totals_by_year(cluster, all_years, fresh=fresh)
     overrides = overrides or {}
     out: dict[str, FieldFigures] = {}
     for f, years in targets:
@@ -157,13 +160,41 @@ def field_figures(
     return out
 
 
-def cluster_totals_by_year(cluster: Any, years: list[int]) -> dict[int, Mapping[str, Any]]:
+# Totals are cached per cluster for a few minutes under a fingerprint of its enterprise list, so
+# the edit page and every autosave do not re-aggregate an unchanged list; submission and the
+# read-only views pass fresh=True.
+TOTALS_CACHE_SECONDS = 300
+
+
+def list_fingerprint(cluster: Any) -> str:
+    """Changes whenever a row of the cluster's enterprise list or a qualification is added,
+    removed or saved (row count, highest id, last update)."""
+    from django.db.models import Count, Max
+
+    from apps.enterprises.models import FirmQualification, FirmYear
+
+    rows = FirmYear.objects.filter(cluster=cluster).aggregate(n=Count("id"), top=Max("id"), last=Max("updated_at"))
+    quals = FirmQualification.objects.filter(firm_year__cluster=cluster).aggregate(n=Count("id"), top=Max("id"))
+    return f"{rows['n']}:{rows['top']}:{rows['last']}:{quals['n']}:{quals['top']}"
+
+
+def cluster_totals_by_year(cluster: Any, years: list[int], *, fresh: bool = False) -> dict[int, Mapping[str, Any]]:
     """{year: cluster_totals(cluster, year)} — empty when there is no cluster or no year."""
     if cluster is None or not years:
         return {}
+    from django.core.cache import cache
+
     from apps.enterprises.totals import cluster_totals
 
-    return {y: cluster_totals(cluster, y) for y in years}
+    digest = hashlib.sha1(list_fingerprint(cluster).encode(), usedforsecurity=False).hexdigest()
+    key = f"filings:totals:{cluster.pk}:{'-'.join(map(str, years))}:{digest}"
+    if not fresh:
+        found = cache.get(key)
+        if found is not None:
+            return dict(found)
+    totals: dict[int, Mapping[str, Any]] = {y: cluster_totals(cluster, y) for y in years}
+    cache.set(key, totals, TOTALS_CACHE_SECONDS)
+    return totals
 
 
 def override_issues(figures: Mapping[str, FieldFigures]) -> list[Issue]:

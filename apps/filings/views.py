@@ -118,13 +118,16 @@ def _page_context(
     yours: dict[str, Any] | None = None,
     explanations: dict[str, str] | None = None,
     overrides: dict[str, Any] | None = None,
+    figures: dict[str, Any] | None = None,
     for_submit: bool = False,
     editing: bool = True,
     with_selfcheck: bool = False,
 ) -> dict[str, Any]:
     template = services.template_of(filing)
     use_data = dict(filing.data if data is None else data)
-    figures = services.filing_figures(filing, use_data, overrides=overrides)
+    if figures is None:
+        # Reviewers and submission see the list as it is now; the edit page may use the cache.
+        figures = services.filing_figures(filing, use_data, overrides=overrides, fresh=not editing or for_submit)
     if issues is None:
         issues = services.filing_issues(filing, for_submit=for_submit, data=use_data, figures=figures)
     can_edit = editing and permissions.can_edit_filing(request.user, filing)[0]
@@ -288,7 +291,7 @@ def filing_save(request: HttpRequest, pk: int) -> HttpResponse:
     if not _wants_json(request):
         messages.success(request, "已保存。")
         return redirect("filings:edit", pk=saved.pk)
-    ctx = _page_context(request, saved, issues=result.issues, with_selfcheck=True)
+    ctx = _page_context(request, saved, issues=result.issues, figures=result.figures, with_selfcheck=True)
     return JsonResponse(
         {
             "ok": True,

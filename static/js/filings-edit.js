@@ -410,7 +410,7 @@
     body.append("csrfmiddlewaretoken", csrf); body.append("field", el.dataset.field);
     body.append("option", el.dataset.option); body.append("file", el.files[0]);
     try {
-      const resp = await fetch(el.dataset.url, { method: "POST", body, headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" });
+      const resp = await fetch(form.dataset.evidenceUrl, { method: "POST", body, headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" });
       const data = await readJson(resp);
       if (data && data.ok) { slot.querySelector(".evidence-items").innerHTML = data.html; errBox.textContent = ""; }
       else { errBox.className = "evidence-error small text-danger"; errBox.textContent = (data && data.message) || `上传未成功（错误 ${resp.status}）。`; }
