@@ -168,6 +168,27 @@ class FilingAdapter(SubjectAdapter):
         if obj.status in ("draft", "returned"):  # type: ignore[attr-defined]
             filing_submit(actor=actor, filing=obj)  # type: ignore[arg-type]
 
+    def record_assessment(self, *, actor: Any, obj: models.Model, submission: models.Model) -> None:
+        """The result of the day of every rule set the form is checked against (data/dossier_maps/),
+        stored with the submission (apps.assessment.AssessmentRecord) so reviewers see what was
+        submitted, judged by the rules in force then, and record their judgments on it."""
+        from apps.assessment.services import assessment_run
+        from apps.filings.dossier import dossier_map, filing_dossier
+
+        mapping = dossier_map(obj.template_code, obj.template_version)  # type: ignore[attr-defined]
+        if mapping is None:
+            return
+        data = filing_dossier(obj)  # type: ignore[arg-type]
+        for ruleset_id in mapping.rulesets:
+            assessment_run(
+                actor=actor,
+                cluster=obj.cluster,  # type: ignore[attr-defined]
+                ruleset_id=ruleset_id,
+                dossier_data=data,
+                subject=submission,
+                purpose="submission",
+            )
+
     def reopen(self, *, actor: Any, obj: models.Model, field_reasons: dict[str, str]) -> None:
         from apps.filings.services import filing_return
 

@@ -264,6 +264,9 @@ def reset_workflow() -> None:
         Submission.objects.filter(pk__in=sub_ids, subject_type=filing_ct).values_list("subject_id", flat=True)
     )
     sub_ct = ContentType.objects.get_for_model(Submission)
+    from apps.assessment.models import AssessmentRecord
+
+    AssessmentRecord.objects.filter(content_type=sub_ct, object_id__in=sub_ids).delete()
     Assignment.objects.filter(content_type=sub_ct, object_id__in=sub_ids).delete()
     Assignment.objects.filter(content_type=filing_ct, object_id__in=filing_ids).delete()
     ExpertScore.objects.filter(assignment__submission_id__in=sub_ids).delete()

@@ -95,6 +95,10 @@ class SubjectAdapter:
     def submit(self, *, actor: Any, obj: models.Model) -> None:
         return None
 
+    def record_assessment(self, *, actor: Any, obj: models.Model, submission: models.Model) -> None:
+        """Keep the rule assessment of what was just submitted with the submission (if any)."""
+        return None
+
     def reopen(self, *, actor: Any, obj: models.Model, field_reasons: dict[str, str]) -> None:
         return None
 

@@ -280,6 +280,7 @@ def _run_effects(
     for effect in t.effects:
         if effect == "subject_submit" and subject is not None:
             adapter.submit(actor=actor, obj=subject)
+            adapter.record_assessment(actor=actor, obj=subject, submission=submission)
         elif effect == "subject_return" and subject is not None:
             adapter.reopen(actor=actor, obj=subject, field_reasons=reasons)
         elif effect == "subject_lock" and subject is not None:

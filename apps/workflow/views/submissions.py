@@ -9,8 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -72,12 +70,20 @@ def resubmission_diff(submission: Submission) -> list[DiffRow]:
     return out
 
 
-def _assessment_template() -> str | None:
-    """apps/assessment's include for a submission's cluster, when that app offers one."""
-    try:
-        return select_template(["assessment/_result_for_submission.html"]).template.name
-    except TemplateDoesNotExist:
-        return None
+def submission_assessments(user: Any, sub: Submission) -> list[Any]:
+    """The latest stored rule assessment per rule set of what was submitted (apps.assessment
+    AssessmentRecord attached to the submission), as far as the user may see them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.assessment.selectors import records_visible_to
+
+    records = records_visible_to(user).filter(
+        content_type=ContentType.objects.get_for_model(Submission), object_id=sub.pk
+    )
+    latest: dict[str, Any] = {}
+    for record in records.order_by("-created_at", "-pk"):
+        latest.setdefault(record.ruleset_code, record)
+    return sorted(latest.values(), key=lambda r: r.ruleset_code)
 
 
 def _button_style(t: Any) -> str:
@@ -164,7 +170,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "experts": experts,
         "is_assigned_expert": ReviewAssignment.objects.filter(submission=sub, expert_id=user.pk).exists(),
         "objection_statuses": [(ObjectionStatus.UPHELD, "异议成立"), (ObjectionStatus.DISMISSED, "异议不成立")],
-        "assessment_template": _assessment_template() if subject is not None else None,
+        "assessments": submission_assessments(user, sub) if subject is not None else [],
     }
     return render(request, "workflow/submission_detail.html", context)
 

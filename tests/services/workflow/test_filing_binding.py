@@ -111,6 +111,12 @@ def test_the_whole_review_with_a_real_form(world: Any, application: Submission) 
     assert (application.state, filing.status) == ("district_review", FilingStatus.SUBMITTED)
     event = WorkflowEvent.objects.filter(submission=application).last()
     assert event is not None and event.subject_revision == filing.revision
+    # The rule assessment of what was submitted is kept with the submission (one per rule set).
+    from apps.assessment.models import AssessmentRecord
+
+    records = AssessmentRecord.objects.filter(object_id=application.pk, purpose="submission")
+    assert sorted(records.values_list("ruleset_code", flat=True)) == ["sh-recognition-2025-v1", "sh-targets-2025-v1"]
+    assert all(r.cluster == world.cluster_pudong and r.subject == application for r in records)
 
     # 退回修改: only real, non-computed fields of the template, each with a reason.
     before = state_of(application)

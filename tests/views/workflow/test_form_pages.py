@@ -53,6 +53,7 @@ def test_the_district_returns_fields_picked_from_the_form_and_the_operator_sees_
     page = _client(world.district).get(url).content.decode()
     assert '<optgroup label="二、主导产业情况">' in page and '<option value="firm_count">集群企业数量</option>' in page
     assert "表单内容（只读）" in page and "上海市浦东新区集成电路产业集群" in page
+    assert "规则评估（提交时的表单内容，供审核参考）" in page and 'class="assessment-results"' in page
     response = _client(world.district).post(
         reverse("workflow:submission_transition", args=[sub.pk]),
         {
