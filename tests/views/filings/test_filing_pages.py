@@ -58,13 +58,17 @@ def test_edit_page_shows_sections_footnotes_and_the_computed_growth_formula(worl
     services.filing_save_draft(
         actor=world.operator,
         filing=filing,
-        values={"leading_industry_output_value": {"2022": "100.00", "2023": "110.00", "2024": "121.00"}},
+        values={
+            "output_value": {"2022": "100.00", "2023": "110.00", "2024": "121.00"},
+            "leading_industry_output_share": {"2022": "60.00", "2023": "60.00", "2024": "60.00"},
+        },
         expected_revision=filing.revision,
-    ) if "leading_industry_output_value" in services.template_of(filing).fields else None
+    )
     html = _client(world.operator).get(reverse("filings:edit", args=[filing.pk])).content.decode()
-    assert "一、基本情况" in html
-    assert "占地面积一般不超过 100 平方公里" in html or "一般不超过100平方公里" in html.replace(" ", "")
-    assert "年均增速" in html
+    assert "一、基本情况" in html and "九、真实性声明及推荐意见" in html
+    assert "注2 占地面积一般不超过 100 平方公里。" in html
+    # 主导产业产值 60.00 → 72.60 亿元 over two years: geometric mean 10.00 %, with formula and inputs.
+    assert "((72.60 / 60.00)^(1 / 2) − 1) × 100 = 10.00 %" in html
 
 
 def test_autosave_with_text_in_a_number_answers_422_and_saves_nothing(world: Any, filing: Any) -> None:
