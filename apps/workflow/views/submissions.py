@@ -83,7 +83,18 @@ def submission_assessments(user: Any, sub: Submission) -> list[Any]:
     latest: dict[str, Any] = {}
     for record in records.order_by("-created_at", "-pk"):
         latest.setdefault(record.ruleset_code, record)
-    return sorted(latest.values(), key=lambda r: r.ruleset_code)
+    out = []
+    for record in sorted(latest.values(), key=lambda r: r.ruleset_code):
+        rules = record.result.get("results", [])
+        out.append(
+            {
+                "record": record,
+                "attention": sum(1 for r in rules if r.get("status") != "pass"),
+                "judgments": len(record.judgment_items()),
+                "rules": len(rules),
+            }
+        )
+    return out
 
 
 def _button_style(t: Any) -> str:
