@@ -30,6 +30,7 @@ from .bundle import EvidenceError, EvidenceFile, build_bundle, prepare_evidence
 from .forms import EvidenceRef, FormMeta, render_form_docx, render_form_pdf
 
 CACHE_DIR = "documents/cache/forms"
+_PACKED = frozenset({".pdf", ".docx", ".xlsx", ".pptx", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".zip"})
 
 
 @dataclass(frozen=True)
@@ -209,4 +210,6 @@ def _write(zf: zipfile.ZipFile, r: ItemResult, used: set[str]) -> None:
                 n += 1
             path = f"{parent}/{stem}（{n}）{suffix}"
         used.add(path)
-        zf.writestr(path, data)
+        # PDF, Office files and images are compressed already: storing them saves CPU, not space.
+        compress = zipfile.ZIP_STORED if PurePosixPath(path).suffix.lower() in _PACKED else zipfile.ZIP_DEFLATED
+        zf.writestr(path, data, compress_type=compress)

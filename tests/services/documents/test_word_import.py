@@ -176,3 +176,13 @@ def test_discarding_creates_nothing_and_a_decided_import_cannot_be_confirmed(wor
         word_import_confirm(actor=world.operator, word_import=item)
     assert not Filing.objects.exists()
     assert AuditEvent.objects.filter(action="documents.word_import_discard").count() == 1
+
+
+@pytest.mark.slow
+def test_a_form_filled_in_word_and_saved_again_by_libreoffice_is_accepted_and_read(world: Any) -> None:
+    from apps.documents.office import convert
+
+    resaved = convert(_filled_in_word(), "申报表.docx", "docx")
+    item = _upload(world, resaved)
+    assert item.values["area_km2"] == "36.50" and item.values["not_banned_industry"] == "yes"
+    assert item.values["cover_cluster_name"] == "上海市浦东新区集成电路产业集群"

@@ -107,3 +107,9 @@ def test_the_download_include_links_the_three_documents(filing: Filing) -> None:
     for name in ("documents:filing_docx", "documents:filing_pdf", "documents:filing_bundle"):
         assert reverse(name, args=[filing.pk]) in html
     assert "佐证材料汇编" in html
+
+
+def test_the_filings_detail_page_offers_the_three_downloads(world: Any, filing: Filing) -> None:
+    html = _client(world.district).get(reverse("filings:detail", args=[filing.pk])).content.decode()
+    assert 'id="filing-downloads"' in html
+    assert reverse("documents:filing_bundle", args=[filing.pk]) in html
