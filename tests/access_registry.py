@@ -24,7 +24,8 @@ Expectations:
 which the operator, the Pudong district, the city and the ministry all see. `setup(world)` may
 prepare extra data first (e.g. an Assignment so the expert sees the object); `data(world)`
 gives the POST body when `method="post"` (it should be invalid or harmless — the matrix checks
-access, not behaviour).
+access, not behaviour). A URL whose arguments are not objects in anyone's scope (a template code,
+a year) sets `unscoped_args=True` and gives only `inside`.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class Access:
     outside_visible: frozenset[str] = frozenset({"ministry"})
     setup: Callable[[Any], None] | None = None
     data: Callable[[Any], dict[str, Any]] | None = None
+    unscoped_args: bool = False
     notes: str = field(default="", compare=False)
 
 
