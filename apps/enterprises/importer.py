@@ -13,9 +13,10 @@ qualification years without a level) are only taken when they occur.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import call, itemgetter
 from typing import Any
 
 from . import credit_code
@@ -160,10 +161,20 @@ if set(_KEYS) != {c.key for c in COLUMNS} | set(ROW_FIELDS) or len(_KEYS) != len
     raise RuntimeError("ROW_FIELDS and COLUMNS disagree")
 
 
-def _assemble(vals: list[Any]) -> list[Any]:
-    """Working list → ROW_FIELDS values with the list's defaults: blank text is "", blank flags
+def _picker(indexes: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """`itemgetter(*indexes)` that always returns a tuple (also for zero or one index)."""
+    if len(indexes) > 1:
+        return itemgetter(*indexes)
+    if len(indexes) == 1:
+        i = indexes[0]
+        return lambda seq: (seq[i],)
+    return lambda seq: ()
+
+
+def _assemble(vals: Sequence[Any]) -> list[Any]:
+    """Working values → ROW_FIELDS values with the list's defaults: blank text is "", blank flags
     are “否”, blank 主导产业相关 is “是”, blank 上市情况 is 未上市, products are a list."""
-    data = vals[:_WIDTH]
+    data = list(vals[:_WIDTH])
     for i in _BLANK_TEXT:
         if data[i] is None:
             data[i] = ""
@@ -211,6 +222,29 @@ def validate_sheet(
     code_idx = by_key.get("credit_code")
     validate_code, clean_code = credit_code.validate, credit_code.is_valid_clean
     width = len(_KEYS)
+    # Common path, per row: pick the mapped cells, run each column's parser over its cell (`map`
+    # in C), then lay the results out by slot — all in C-level calls. A row with a faulty cell
+    # or a formula is redone cell by cell to collect every error.
+    idxs = [idx for idx, _slot, _parse, _header in plan]
+    parsers = [parse for _idx, _slot, parse, _header in plan]
+    pick = _picker(idxs)
+    position = {slot: i for i, (_idx, slot, _parse, _header) in enumerate(plan)}
+    gather = _picker([position.get(slot, len(plan)) for slot in range(width)])  # len(plan) → the None
+    need = max([*idxs, code_idx if code_idx is not None else -1]) + 1
+    formula_rows = {r for r, _c in formulas}
+
+    def cell_by_cell(rownum: int, cells: list[Any]) -> tuple[list[Any], list[RowError]]:
+        vals: list[Any] = [None] * width
+        found: list[RowError] = []
+        for idx, slot, parse, header in plan:
+            if (rownum, idx) in formulas:
+                found.append(RowError(rownum, header, "是公式，请复制后“粘贴为数值”再导入"))
+                continue
+            try:
+                vals[slot] = parse(cells[idx])
+            except CellError as exc:
+                found.append(RowError(rownum, header, str(exc)))
+        return vals, found
 
     errors: list[RowError] = []
     failing: dict[int, list[Any]] = {}
@@ -222,25 +256,25 @@ def validate_sheet(
         done += 1
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, sheet.row_estimate)
-        ncells = len(cells)
+        if len(cells) < need:
+            cells = [*cells, *([None] * (need - len(cells)))]
         if len(preview) < PREVIEW_ROWS:
-            preview.append([clean_text(cells[idx]) if idx < ncells else "" for idx in preview_plan])
+            preview.append([clean_text(cells[idx]) if idx < len(cells) else "" for idx in preview_plan])
         row_errors: list[RowError] | None = None
-        vals: list[Any] = [None] * width
-        for idx, slot, parse, header in plan:
-            raw = cells[idx] if idx < ncells else None
-            if formulas and (rownum, idx) in formulas:
-                row_errors = row_errors or []
-                row_errors.append(RowError(rownum, header, "是公式，请复制后“粘贴为数值”再导入"))
-                continue
+        vals: Sequence[Any]
+        if rownum in formula_rows:
+            vals, row_errors = cell_by_cell(rownum, cells)
+        else:
             try:
-                vals[slot] = parse(raw)
-            except CellError as exc:
-                row_errors = row_errors or []
-                row_errors.append(RowError(rownum, header, str(exc)))
+                results = list(map(call, parsers, pick(cells)))
+            except CellError:
+                vals, row_errors = cell_by_cell(rownum, cells)
+            else:
+                results.append(None)
+                vals = gather(results)
         code = ""
         if code_idx is not None and not (formulas and (rownum, code_idx) in formulas):
-            raw_code = cells[code_idx] if code_idx < ncells else None
+            raw_code = cells[code_idx]
             if isinstance(raw_code, str) and clean_code(raw_code) and raw_code not in seen_codes:
                 code = raw_code
                 seen_codes[code] = rownum

@@ -157,6 +157,8 @@ def _fmt(value: Decimal | int) -> str:
     if value.__class__ is int:
         return str(value)
     text = str(value)
+    if text.endswith(".00"):  # the importer's amounts are quantized to 2 places
+        return text[:-3]
     if "E" in text or "e" in text:  # exponent notation (not produced by the importer's 2-place amounts)
         text = format(Decimal(value), "f")
     whole, dot, fraction = text.partition(".")
@@ -168,7 +170,9 @@ def _bounds_text(bounds: Bounds, joiner: str, op: str) -> str:
 
 
 _SLOT = {S: 0, R: 1, A: 2}
-Slots = tuple[tuple[int, int], ...]  # (index into (staff, revenue, assets), bound)
+# (index into (staff, revenue, assets), bound): staff bounds as int, amounts as Decimal, so each
+# comparison is between values of one type (the importer passes int staff and Decimal amounts).
+Slots = tuple[tuple[int, int | Decimal], ...]
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,7 @@ class _Compiled:
     """One industry's row prepared once: bounds as plain tuples and every fixed text piece."""
 
     metrics: tuple[tuple[int, str, str], ...]  # (slot, label, unit) in the order the reason lists them
+    slots: tuple[int, ...]  # the metrics' slots, same order
     sme: Slots
     medium: Slots
     small: Slots
@@ -190,7 +195,7 @@ class _Compiled:
 
 
 def _slots(bounds: Bounds) -> Slots:
-    return tuple((_SLOT[m], b) for m, b in bounds)
+    return tuple((_SLOT[m], b if m is S else Decimal(b)) for m, b in bounds)
 
 
 def _compile(rule: IndustryRule) -> _Compiled:
@@ -201,6 +206,7 @@ def _compile(rule: IndustryRule) -> _Compiled:
     used = "、".join(m.label for m in rule.metrics)
     return _Compiled(
         metrics=tuple((_SLOT[m], m.label, m.unit) for m in rule.metrics),
+        slots=tuple(_SLOT[m] for m in rule.metrics),
         sme=_slots(rule.sme),
         medium=_slots(rule.medium),
         small=_slots(rule.small),
@@ -245,37 +251,43 @@ def classify_values(
     if c is None:
         return UNKNOWN, "未填写或无法识别划型行业，无法划型。"
     given = (staff, revenue, assets)
-    for slot, _label, _unit in c.metrics:
-        if given[slot] is None:
-            missing = "、".join(label for slot, label, _unit in c.metrics if given[slot] is None)
-            return UNKNOWN, f"{c.missing_prefix}{missing}数据，无法划型。"
+    for slot in c.slots:
+        v = given[slot]
+        if v is None or v < 0:
+            return UNKNOWN, _unusable(c, given)
     values: tuple[Decimal | int, ...] = given  # type: ignore[assignment]  # none is None (checked above)
-    for slot, _label, _unit in c.metrics:
-        if values[slot] < 0:
-            negative = "、".join(label for slot, label, _unit in c.metrics if values[slot] < 0)
-            return UNKNOWN, f"{negative}为负数，无法划型。"
-    head = c.head % tuple([_fmt(values[slot]) for slot, _label, _unit in c.metrics])
+    head = c.head % tuple([_fmt(values[slot]) for slot in c.slots])
     for slot, bound in c.sme:
         if values[slot] < bound:
             break
     else:
         return LARGE, head + c.large_tail
+    met = 0
     for slot, bound in c.medium:
-        if values[slot] < bound:
-            break
-    else:
+        if values[slot] >= bound:
+            met += 1
+    if met == len(c.medium):
         return MEDIUM, head + c.medium_tail
-    partly_medium = len(c.medium) > 1 and any(values[slot] >= bound for slot, bound in c.medium)
+    partly_medium = met > 0 and len(c.medium) > 1
+    met = 0
     for slot, bound in c.small:
-        if values[slot] < bound:
-            break
-    else:
+        if values[slot] >= bound:
+            met += 1
+    if met == len(c.small):
         fall = c.small_fall if partly_medium else ""
         return SMALL, f"{head}属中小微型，{fall}{c.small_tail}"
-    partly_small = len(c.small) > 1 and any(values[slot] >= bound for slot, bound in c.small)
-    if partly_small or partly_medium:
+    if partly_medium or (met > 0 and len(c.small) > 1):
         return MICRO, head + c.micro_fall_tail
     return MICRO, head + c.micro_tail
+
+
+def _unusable(c: _Compiled, given: tuple[Decimal | int | None, ...]) -> str:
+    """Why a firm with a missing or negative metric cannot be classified."""
+    missing = "、".join(label for slot, label, _unit in c.metrics if given[slot] is None)
+    if missing:
+        return f"{c.missing_prefix}{missing}数据，无法划型。"
+    negative = "、".join(label for slot, label, _unit in c.metrics if given[slot] < 0)  # type: ignore[operator]
+    return f"{negative}为负数，无法划型。"
 
 
 LARGE, MEDIUM, SMALL, MICRO, UNKNOWN = (c.value for c in SizeClass)
