@@ -293,7 +293,9 @@ def test_an_annual_report_is_filled_on_its_form_returned_fixed_and_locked_when_c
     assert (filing.template_code, filing.template_version) == ("sh_annual_report", "2025")
     fw.complete_application(world, filing)
     apply(world.operator, report, "submit")
-    apply(world.district, report, "district_return", "请核对", field_reasons={"sme_employees": "与社保缴纳人数差异较大"})
+    apply(
+        world.district, report, "district_return", "请核对", field_reasons={"sme_employees": "与社保缴纳人数差异较大"}
+    )
     filing.refresh_from_db()
     assert filing.reopened_fields == ["sme_employees"]
     filing_services.filing_save_draft(
