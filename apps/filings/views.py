@@ -162,6 +162,7 @@ def _conflict_rows(
     filing: Filing, conflict: services.FilingConflict, yours: dict[str, Any] | None
 ) -> list[dict[str, Any]]:
     template = services.template_of(filing)
+    heading = {f.key: s.heading for s in template.sections for f in s.fields}
     rows = []
     yours = yours or {}
     keys = list(dict.fromkeys([*conflict.theirs.keys(), *(k for k in yours if k in conflict.theirs)]))
@@ -174,11 +175,13 @@ def _conflict_rows(
         rows.append(
             {
                 "key": key,
-                "label": f.label,
+                "label": f"{heading.get(key, '')} · {f.label}",
                 "base": formdata.display(f, theirs.get("before")),
                 "theirs": formdata.display(f, theirs.get("after")),
                 "mine": formdata.display(f, mine),
-                "same": services._canon(mine) == services._canon(theirs.get("after")),
+                "same": not services.data_diff({key: mine}, {key: theirs.get("after")}),
+                # Left as it was when this user started: the other's change is kept unless chosen otherwise.
+                "mine_unchanged": not services.data_diff({key: mine}, {key: theirs.get("before")}),
                 "theirs_inputs": formdata.flatten(f, theirs.get("after")),
             }
         )

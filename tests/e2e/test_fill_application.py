@@ -288,3 +288,42 @@ def test_enterprise_list_figures_can_be_taken_or_overridden_with_a_reason(
     expect(diff).to_contain_text("1家企业2024年营业收入超过中型企业标准，企业库仍按小型企业划型。")
     snap(page, "11-reviewer-differences", "#differences")
     assert console == []
+
+
+def test_two_operators_editing_at_once_see_the_conflict_and_merge_in_the_browser(
+    world: Any, page: Any, browser: Any, live_server: Any, login: Callable[..., None], console: list[str]
+) -> None:
+    from tests.factories import TEST_PASSWORD
+
+    login(world.operator)
+    filing = _new_filing(page, live_server, world)
+    other_context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    other = other_context.new_page()
+    other.goto(f"{live_server.url}/accounts/login/")
+    other.fill("#id_username", world.operator.username)
+    other.fill("#id_password", TEST_PASSWORD)
+    other.click("main button[type=submit]")
+    other.goto(f"{live_server.url}/filings/{filing.pk}/edit/")
+
+    # The first window saves an area and a district contact; the second, still on revision 1, types another area.
+    page.fill('[name="v:area_km2"]', "12.50")
+    page.fill('[name="v:district_contact"]', "李文娟")
+    wait_saved(page)
+    other.fill('[name="v:area_km2"]', "13.00")
+    panel = other.locator("#conflict-panel")
+    expect(panel).to_contain_text("其他人已保存了这份表单", timeout=SAVE_TIMEOUT)
+    expect(panel.locator('tr[data-key="area_km2"]')).to_contain_text("12.50 平方公里")
+    expect(other.locator("#save-status")).to_contain_text("请合并")
+    snap(other, "12-conflict", "#conflict-panel")
+    filing.refresh_from_db()
+    assert filing.data["area_km2"] == "12.50"  # nothing silently overwritten
+
+    # Keep “mine” for the area; the other window's contact is taken over untouched.
+    panel.locator("#apply-merge").click()
+    wait_saved(other)
+    filing.refresh_from_db()
+    assert filing.data["area_km2"] == "13.00"
+    assert filing.data["district_contact"] == "李文娟"
+    assert filing.revisions.filter(kind="merge").count() == 1
+    other_context.close()
+    assert console == []

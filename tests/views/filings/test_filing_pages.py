@@ -109,6 +109,31 @@ def test_a_stale_save_answers_409_with_the_merge_panel(world: Any, filing: Any) 
     assert "12.00" in body["html"] and "15.00" in body["html"]
 
 
+def test_the_merge_panel_keeps_the_others_change_where_this_user_changed_nothing(world: Any, filing: Any) -> None:
+    client = _client(world.operator)
+    url = reverse("filings:save", args=[filing.pk])
+    base = filing.revision
+    first = {"revision": base, "f:district_contact": "1", "v:district_contact": "李文娟", "f:area_km2": "1"}
+    assert client.post(url, {**first, "v:area_km2": "12.00"}, HTTP_X_REQUESTED_WITH="fetch").status_code == 200
+    # The stale window posts every field: its (blank) contact and its own area.
+    stale = client.post(
+        url,
+        {
+            "revision": base,
+            "f:district_contact": "1",
+            "v:district_contact": "",
+            "f:area_km2": "1",
+            "v:area_km2": "15.00",
+        },
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    html = stale.json()["html"]
+    assert "一、基本情况 · 联系人" in html
+    assert 'value="theirs" id="pt-district_contact" checked' in html  # unchanged here: keep theirs
+    assert 'value="mine" id="pm-area_km2" checked' in html  # changed by both: mine preselected, shown side by side
+    assert _client(world.nobody).post(url, first).status_code == 404
+
+
 def test_evidence_download_is_404_outside_scope_and_never_a_media_url(world: Any, filing: Any) -> None:
     client = _client(world.operator)
     up = client.post(
