@@ -251,9 +251,9 @@ def documents_access_entries() -> dict[str, Any]:
     entries["documents:blank_form"] = Access(
         allowed=EVERYONE,
         inside=lambda w: {"code": "sh_municipal_application", "version": "2025"},
-        outside=lambda w: {"code": "national_rereview", "version": "2025"},
+        outside=lambda w: {"code": "sh_municipal_application", "version": "1999"},
         outside_visible=NO_ONE,
-        notes="outside: a template that is not published has no blank to download",
+        notes="outside: no such (published) template version, so no blank to download",
     )
     fillers = frozenset({"operator", "nobody"})
     entries["documents:import_upload"] = Access(allowed=fillers, forbidden=EVERYONE - fillers)

@@ -198,8 +198,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     clusters = list(clusters_fillable_by(request.user))
     templates = services.importable_templates()
     this_year = timezone.localdate().year
-    first = templates[0] if templates else None
-    form = {"cluster": "", "template": f"{first.code}@{first.version}" if first else "", "year": str(this_year)}
+    form = {"cluster": "", "template": "", "year": str(this_year)}
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":

@@ -32,7 +32,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from apps.filings.definitions import NONE_MARK, Field, FormulaError, Section, Template, compute, evaluate, parse_decimal
+from apps.filings.definitions import (
+    NONE_MARK,
+    Column,
+    Field,
+    FormulaError,
+    Section,
+    Template,
+    compute,
+    evaluate,
+    parse_decimal,
+)
 from apps.filings.definitions.formula import MissingValue, Ref
 from apps.filings.definitions.types import STANDARD_CATEGORIES, STANDARD_ROLES
 
@@ -182,6 +192,16 @@ def cn_date_text(value: Any) -> str:
     except ValueError:
         return str(value)
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def column_text(column: Column, value: Any) -> str:
+    """A row-table cell as printed: a choice by its label (国家级, not the key), a date in Chinese."""
+    if column.type == "choice":
+        option = next((o for o in column.options if o.key == value), None)
+        return option.label if option else plain(value)
+    if column.type == "date":
+        return cn_date_text(value)
+    return plain(value)
 
 
 def _years_of_section(section: Section) -> tuple[int, ...]:
@@ -437,7 +457,7 @@ class _Builder:
             vals = data_rows[n] if n < len(data_rows) and isinstance(data_rows[n], dict) else {}
             row = [(0, _cell(str(n + 1), kind="label", align="center"))]
             for i, c in enumerate(cols):
-                row.append((1 + i, _cell(plain(vals.get(c.key)), ref=f"{f.key}[rows][{n}][{c.key}]")))
+                row.append((1 + i, _cell(column_text(c, vals.get(c.key)), ref=f"{f.key}[rows][{n}][{c.key}]")))
             rows.append(row)
         total_cols = [i for i, c in enumerate(cols) if c.total]
         if total_cols and data_rows and not none:

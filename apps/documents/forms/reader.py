@@ -26,7 +26,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from apps.core.errors import ServiceError
-from apps.filings.definitions import NONE_MARK, Field, Template
+from apps.filings.definitions import NONE_MARK, Column, Field, Template
 
 from .layout import Cell, Cover, Grid, build_layout
 
@@ -369,6 +369,10 @@ def import_docx(
         )
     for t_index, (grid, tbl) in enumerate(zip(grids, tables, strict=False)):
         doc_rows = _table_grid(tbl)
+        row_table = template.fields.get(grid.key)
+        if row_table is not None and row_table.kind == "row_table":
+            _read_row_table(template, row_table, grid, doc_rows, values, provenance, unreadable, t_index)
+            continue
         doc_labels = [_doc_row_label(r) for r in doc_rows]
         offset = 0
         matched: set[int] = set()
@@ -436,6 +440,81 @@ def _parse_cell(text: str, f: Field, parts: list[str]) -> Any:
     if kind == "declaration":
         return parse_declaration(text, f)
     return text
+
+
+def parse_column(text: str, column: Column) -> str:
+    """One cell of a row table in the definitions' value format."""
+    t = text.strip()
+    if column.type in ("number", "percent", "count", "year"):
+        return parse_number(t)
+    if column.type == "date":
+        return parse_date(t)
+    if column.type == "choice":
+        for o in column.options:
+            if _norm(t) in (_norm(o.label), o.key):
+                return o.key
+        raise Unreadable(f"“{t}”不是可选项（可选：{'、'.join(o.label for o in column.options)}）")
+    return t
+
+
+def _read_row_table(
+    template: Template,
+    f: Field,
+    grid: Grid,
+    doc_rows: list[dict[int, _DocCell]],
+    values: dict[str, Any],
+    provenance: dict[str, dict[str, str]],
+    unreadable: list[dict[str, str]],
+    t_index: int,
+) -> None:
+    """A row table (名单/清单) has as many rows as the operator wrote: every document row after the
+    header, up to the 合计 row, is one entry (序号 first, then the columns); empty rows are skipped."""
+    cols = list(f.columns)
+    rows: list[dict[str, str]] = []
+    for r in range(grid.header_rows, len(doc_rows)):
+        cells = [doc_rows[r][c] for c in sorted(doc_rows[r])]
+        if not cells:
+            continue
+        first = _norm(cells[0].text)
+        if first == "合计":
+            break
+        source = f"第{t_index + 1}个表格 第{r + 1}行"
+        if len(cells) == 1 and first == NONE_MARK:
+            values[f.key] = {"none": True}
+            provenance[f"{f.key}[none]"] = {"label": f"{f.label}（无）", "source": source, "text": NONE_MARK}
+            return
+        data = cells[1 : 1 + len(cols)]
+        if all(not d.text.strip() for d in data):
+            continue
+        n = len(rows)
+        if len(data) < len(cols):
+            unreadable.append(
+                {
+                    "path": f"{f.key}[rows][{n}]",
+                    "label": f"{f.label}（第{n + 1}行）",
+                    "source": source,
+                    "text": " | ".join(d.text.strip() for d in data),
+                    "reason": f"该行只有{len(data)}列，表格应有{len(cols)}列（表格样式被改动）",
+                }
+            )
+            continue
+        entry: dict[str, str] = {}
+        for c_i, (column, cell) in enumerate(zip(cols, data, strict=False)):
+            text = cell.text.strip()
+            if not text:
+                continue
+            path = f"{f.key}[rows][{n}][{column.key}]"
+            label = f"{f.label}（第{n + 1}行·{column.label}）"
+            where = f"{source} 第{c_i + 2}格"
+            try:
+                entry[column.key] = parse_column(text, column)
+            except Unreadable as exc:
+                unreadable.append({"path": path, "label": label, "source": where, "text": text, "reason": str(exc)})
+                continue
+            provenance[path] = {"label": label, "source": where, "text": text}
+        rows.append(entry)
+    if rows:
+        values[f.key] = {"rows": rows}
 
 
 def _read_added_target_rows(

@@ -97,7 +97,14 @@ def field_pieces(
     if k == "row_table":
         out = _header_reading_order(f)
         for row in v["rows"]:
-            out.extend(str(row[c.key]) for c in f.columns)
+            for c in f.columns:
+                raw = row[c.key]
+                if c.type == "choice":
+                    out.append(next(o.label for o in c.options if o.key == raw))
+                elif c.type == "date":
+                    out.append(cn_date(raw))
+                else:
+                    out.append(str(raw))
         return out
     if k == "declaration":
         out = [f.statement] if f.statement else []
