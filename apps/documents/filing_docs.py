@@ -24,7 +24,7 @@ from .bundle import EvidenceError, EvidenceFile
 from .forms import EvidenceRef, FormMeta, render_form_docx, render_form_pdf
 
 # Bump when the layout or the renderers change what a filing prints: old cached files are unused.
-RENDER_VERSION = "2025.2"
+RENDER_VERSION = "2025.3"
 
 KIND_LABELS = {"docx": "Word（.docx）", "pdf": "PDF", "bundle": "佐证材料汇编（PDF）"}
 
