@@ -323,6 +323,11 @@ def filing_save(request: HttpRequest, pk: int) -> HttpResponse:
 def filing_submit(request: HttpRequest, pk: int) -> HttpResponse:
     filing = get_object_or_404(filings_visible_to(request.user), pk=pk)
     _require(permissions.can_submit_filing(request.user, filing))
+    if filing.campaign_ref:
+        # A form a campaign asked for is submitted through its review workflow (apps.workflow),
+        # which runs filing_submit and reports it to the district in one step.
+        messages.error(request, "本表为工作通知要求填报的表单，请在申报事项页面提交。")
+        return redirect("workflow:form_submission", pk=filing.pk)
     try:
         expected = int(request.POST.get("revision", ""))
     except ValueError:
