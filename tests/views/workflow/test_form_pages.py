@@ -112,3 +112,15 @@ def test_the_form_page_link_leads_to_its_submission_and_the_no_access_user_gets_
     assert _client(world.nobody).get(url).status_code == 404
     assert _client(world.nobody).post(reverse("workflow:submission_open_form", args=[sub.pk])).status_code == 404
     assert _client(world.operator_huangpu).get(url).status_code == 404
+
+
+def test_a_campaign_form_is_submitted_through_its_submission_not_the_form_page(world: Any) -> None:
+    camp = fw.sh_application_campaign(world)
+    sub = application_start(actor=world.operator, campaign=camp, track=camp.tracks.get(), cluster=world.cluster_pudong)
+    fw.complete_application(world, sub.subject)
+    edit = _client(world.operator).get(reverse("filings:edit", args=[sub.subject_id])).content.decode()
+    assert 'id="submit-via-workflow"' in edit and 'id="submit-form"' not in edit
+    response = _client(world.operator).post(reverse("filings:submit", args=[sub.subject_id]), {"revision": "x"})
+    assert response["Location"] == reverse("workflow:form_submission", args=[sub.subject_id])
+    sub.refresh_from_db()
+    assert sub.subject.status == FilingStatus.DRAFT and sub.state == "draft"
