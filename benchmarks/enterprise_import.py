@@ -1,34 +1,47 @@
 """Benchmark: enterprise-list import end to end (parse, validate, classify, store, totals).
 
-Usage (PostgreSQL, a scratch database it creates and drops):
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/clusterhub_bench .venv/bin/python benchmarks/enterprise_import.py
-Prints: the bare calamine read of a generated 100k-row xlsx, the full import of it and the
-ratio (targets ≤ 10 s and ≤ 3×), and a 10k-row import from upload to totals (target ≤ 3 s).
+Usage:
+    .venv/bin/python benchmarks/enterprise_import.py [--rows 100000] [--small 10000]
+
+It creates a scratch PostgreSQL database (BENCH_POSTGRES_URL, default
+postgres://postgres@127.0.0.1:5432/postgres, is only used to CREATE and DROP it), migrates it,
+generates the spreadsheets (cached under the system temp dir: writing 100k rows with XlsxWriter
+takes longer than importing them) and prints:
+
+- the bare calamine read of the generated 100k-row xlsx (best of 2);
+- the full import of that file — upload and preview (read once, validate, classify, compare,
+  stage), commit (write to PostgreSQL) and the totals recomputed — and its ratio to the bare
+  read (issue 4 targets: ≤ 10 s and ≤ 3×);
+- the same file imported again (every row unchanged: the upsert path);
+- a 10k-row import through the web pages as a browser would do it: POST the upload, GET the
+  preview page, POST the confirmation, GET the cluster page with the totals (target ≤ 3 s).
+
+Files are imported inline (ENTERPRISE_IMPORT_INLINE_MAX_BYTES raised) so the time is the work
+itself, not a worker's polling interval. The machine's load average is printed with the
+figures: on a shared 2-core machine other processes stretch every wall-clock time.
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import random
 import sys
+import tempfile
 import time
+import uuid
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterhub.settings.test")
+import psycopg
 
-import django
-
-django.setup()
-
-import python_calamine  # noqa: E402
-import xlsxwriter  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-
-from apps.enterprises import credit_code  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+DB_NAME = f"clusterhub_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+GENERATOR_VERSION = 2  # bump when make_xlsx changes, so cached files are regenerated
 
 HEADERS = [
     "统一社会信用代码", "企业名称", "所在区（县）", "所在街镇", "划型行业", "从业人员期末人数", "营业收入（万元）",
@@ -38,7 +51,25 @@ HEADERS = [
 ]  # fmt: skip
 
 
+def _url_for(name: str) -> str:
+    parts = urlsplit(ADMIN_URL)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _admin(sql: str) -> None:
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(sql)
+
+
 def make_xlsx(n: int, seed: int = 1) -> bytes:
+    """n firm rows in the template's words (unique valid credit codes), written by XlsxWriter."""
+    import xlsxwriter
+
+    from apps.enterprises import credit_code
+
+    path = Path(tempfile.gettempdir()) / f"clusterhub-bench-firms-v{GENERATOR_VERSION}-{n}-{seed}.xlsx"
+    if path.exists():
+        return path.read_bytes()
     rng = random.Random(seed)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "constant_memory": True})
@@ -52,7 +83,6 @@ def make_xlsx(n: int, seed: int = 1) -> bytes:
                 seen.add(code)
                 break
         staff = rng.randint(5, 1500)
-        spec = rng.random() < 0.1
         ws.write_string(i, 0, code)
         ws.write_string(i, 1, f"上海演示科技有限公司{i}")
         ws.write_string(i, 2, "嘉定区")
@@ -66,83 +96,163 @@ def make_xlsx(n: int, seed: int = 1) -> bytes:
         ws.write_number(i, 10, rng.randint(0, staff // 5 + 1))
         ws.write_number(i, 11, rng.randint(0, 30))
         ws.write_string(i, 12, "是" if rng.random() < 0.6 else "否")
-        if spec:
+        if rng.random() < 0.1:
             ws.write_string(i, 13, "市级")
-            ws.write_number(i, 14, rng.randint(2019, 2024))
+            ws.write_number(i, 14, rng.randint(2019, 2023))
         if rng.random() < 0.2:
             ws.write_string(i, 15, "国家级")
         ws.write_string(i, 16, "是" if rng.random() < 0.5 else "否")
         ws.write_string(i, 17, "是" if rng.random() < 0.3 else "否")
     wb.close()
-    return buf.getvalue()
+    data = buf.getvalue()
+    path.write_bytes(data)
+    return data
 
 
 def bare_read(data: bytes) -> float:
+    import python_calamine
+
     t = time.perf_counter()
     sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
     n = sum(1 for _ in sheet.iter_rows())
     elapsed = time.perf_counter() - t
-    assert n > 1
+    if n < 2:
+        raise RuntimeError("the generated file has no rows")
     return elapsed
 
 
-def run_import(world: dict, data: bytes, year: int) -> tuple[float, dict]:
-    from apps.enterprises import services
-    from apps.enterprises.totals import cluster_totals
-
-    t = time.perf_counter()
-    batch = services.enterprise_import_upload(
-        actor=world["operator"], cluster=world["cluster"], year=year, upload=SimpleUploadedFile("清单.xlsx", data)
-    )
-    assert batch.status == "preview", batch.summary.get("errors", [])[:5]
-    t_preview = time.perf_counter() - t
-    batch = services.enterprise_import_commit(actor=world["operator"], batch=batch)
-    assert batch.status == "committed", batch.message
-    totals = cluster_totals(world["cluster"], year)
-    elapsed = time.perf_counter() - t
-    return elapsed, {"preview": t_preview, "firms": totals["firm_count"].value, "output": totals["output_value"].value}
-
-
-def build_world() -> dict:
-    from apps.orgs.models import Organisation, OrgKind, Role
+def build_world() -> dict[str, Any]:
+    from apps.orgs.models import Role
     from tests import factories as f
 
     ministry = f.ministry()
     sh = f.province(ministry)
     jd = f.district(sh, "嘉定区经委", "嘉定区")
     op = f.operator(jd, "嘉定演示园区运营公司")
-    cluster = f.ClusterFactory(name="上海市嘉定区智能传感器产业集群（演示）", district=jd, operator=op)
+    cluster = f.ClusterFactory(name="上海市嘉定区智能传感器产业集群（基准测试）", district=jd, operator=op)
     user = f.user_with(op, Role.OPERATOR_STAFF, username="bench_operator")
-    assert Organisation.objects.filter(kind=OrgKind.OPERATOR).exists()
     return {"operator": user, "cluster": cluster}
 
 
-def main() -> None:
-    from django.test.utils import get_runner
+def service_import(world: dict[str, Any], data: bytes, year: int) -> dict[str, Any]:
+    """Upload → preview → commit → totals through the services, timed per step."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
-    setup_test_environment()
-    settings.ENTERPRISE_IMPORT_INLINE_MAX_BYTES = 10**10  # time the work itself, inline
-    runner = get_runner(settings)(verbosity=0, interactive=False)
-    old = runner.setup_databases()
+    from apps.enterprises import services
+    from apps.enterprises.totals import cluster_totals
+
+    t0 = time.perf_counter()
+    batch = services.enterprise_import_upload(
+        actor=world["operator"], cluster=world["cluster"], year=year, upload=SimpleUploadedFile("清单.xlsx", data)
+    )
+    if batch.status != "preview":
+        raise RuntimeError(f"preview failed: {batch.message} {batch.summary.get('errors', [])[:5]}")
+    t1 = time.perf_counter()
+    batch = services.enterprise_import_commit(actor=world["operator"], batch=batch)
+    if batch.status != "committed":
+        raise RuntimeError(f"commit failed: {batch.message}")
+    t2 = time.perf_counter()
+    totals = cluster_totals(world["cluster"], year)
+    t3 = time.perf_counter()
+    return {
+        "total": t3 - t0,
+        "preview": t1 - t0,
+        "commit": t2 - t1,
+        "totals": t3 - t2,
+        "firms": totals["firm_count"].value,
+        "output": totals["output_value"].value,
+        "diff": (batch.summary.get("added_count"), batch.summary.get("changed_count")),
+    }
+
+
+def page_import(world: dict[str, Any], data: bytes, year: int) -> tuple[float, str]:
+    """The browser's path: upload form → preview page → confirm → cluster page with totals."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    from apps.enterprises.models import EnterpriseImport
+
+    client = Client()
+    client.force_login(world["operator"])
+    cluster = world["cluster"]
+    t = time.perf_counter()
+    resp = client.post(
+        reverse("enterprises:upload", args=[cluster.pk]),
+        {"year": year, "file": SimpleUploadedFile("清单.xlsx", data)},
+    )
+    preview = client.get(resp["Location"])
+    if "确认导入" not in preview.content.decode():
+        raise RuntimeError("the preview page has no confirm button")
+    batch = EnterpriseImport.objects.filter(cluster=cluster, year=year).latest("id")
+    client.post(reverse("enterprises:import_commit", args=[batch.pk]))
+    page = client.get(reverse("enterprises:cluster", args=[cluster.pk]), {"year": year}).content.decode()
+    elapsed = time.perf_counter() - t
+    marker = "由企业库计算："
+    shown = page[page.index(marker) : page.index(marker) + 20] if marker in page else "(no totals shown)"
+    return elapsed, shown
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    args = parser.parse_args()
+
+    _admin(f'CREATE DATABASE "{DB_NAME}"')
     try:
-        print(f"database: {django.db.connection.vendor}")
+        os.environ["DATABASE_URL"] = _url_for(DB_NAME)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clusterhub.settings.test")
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)
+        settings.ENTERPRISE_IMPORT_INLINE_MAX_BYTES = 10**10  # time the work itself, inline
+        settings.ALLOWED_HOSTS = ["*"]
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
+        print(f"database: PostgreSQL {connection.pg_version // 10000} ({DB_NAME}, dropped afterwards)")
+        print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
         world = build_world()
+        from apps.indicators.catalogue import load_catalogue
+
+        load_catalogue()  # read once per process in real use; not part of an import
+
         t = time.perf_counter()
-        big = make_xlsx(100_000)
-        print(f"generated 100k-row xlsx: {len(big) / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s")
+        big = make_xlsx(args.rows)
+        print(f"{args.rows}-row xlsx: {len(big) / 1e6:.1f} MB (ready in {time.perf_counter() - t:.1f} s)")
         bare = min(bare_read(big) for _ in range(2))
-        print(f"bare calamine read (100k rows): {bare:.2f} s")
-        full, info = run_import(world, big, 2023)
+        print(f"bare calamine read ({args.rows} rows): {bare:.2f} s")
+        cpu = time.process_time()
+        r = service_import(world, big, 2023)
+        cpu = time.process_time() - cpu
+        verdict = "met" if r["total"] <= 10 and r["total"] <= 3 * bare else "NOT met"
         print(
-            f"full import (100k rows: read+validate+classify+preview diff, then commit re-read+store, totals): "
-            f"{full:.2f} s (preview part {info['preview']:.2f} s); ratio to bare read {full / bare:.1f}x; "
-            f"targets ≤ 10 s and ≤ 3x; firms={info['firms']} output={info['output']} 亿元"
+            f"full import ({args.rows} rows): {r['total']:.2f} s = upload+preview {r['preview']:.2f} s "
+            f"+ commit {r['commit']:.2f} s + totals {r['totals']:.2f} s; ratio to bare read {r['total'] / bare:.1f}x "
+            f"(targets ≤ 10 s and ≤ 3x: {verdict}); this process's CPU {cpu:.2f} s; "
+            f"firms={r['firms']} output={r['output']} 亿元"
         )
-        small = make_xlsx(10_000, seed=2)
-        t10k, info10 = run_import(world, small, 2024)
-        print(f"10k-row import from upload to totals: {t10k:.2f} s (target ≤ 3 s); firms={info10['firms']}")
+        r2 = service_import(world, big, 2023)
+        print(
+            f"same file again (re-import, {r2['diff'][0]} added / {r2['diff'][1]} changed): {r2['total']:.2f} s = "
+            f"preview {r2['preview']:.2f} s + commit {r2['commit']:.2f} s + totals {r2['totals']:.2f} s"
+        )
+        small = make_xlsx(args.small, seed=2)
+        page_import(world, make_xlsx(50, seed=3), 2021)  # warm the page templates once
+        elapsed, shown = page_import(world, small, 2024)
+        verdict = "met" if elapsed <= 3 else "NOT met"
+        print(
+            f"{args.small}-row import from upload to totals shown (pages): {elapsed:.2f} s "
+            f"(target ≤ 3 s: {verdict}); {shown}"
+        )
+        print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        connection.close()
     finally:
-        runner.teardown_databases(old)
+        _admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

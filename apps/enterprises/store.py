@@ -7,11 +7,12 @@ whatever its length:
    the staged bytes as they are, other backends by one `executemany`;
 2. firms are inserted by credit code (`ON CONFLICT DO NOTHING`), renamed firms updated, and
    every name a firm is listed under recorded in its name history (earliest year kept);
-3. the cluster-year's qualifications are deleted, firm-years no longer listed are deleted
-   through the ORM (so related rows are handled by Django's on_delete rules), and the list is
-   upserted by (cluster, year, firm): a firm-year keeps its id, its size override and note,
-   and the adopted size follows the override when there is one;
-4. the qualifications are inserted from the staged ones, joined by credit code.
+3. firm-years no longer listed are deleted through the ORM (so related rows follow Django's
+   on_delete rules), and the list is upserted by (cluster, year, firm): a firm-year keeps its
+   id, its size override and note (the adopted size follows the override when there is one),
+   and a row whose values did not change is not written at all;
+4. the qualifications are synchronised with the staged ones (stale ones deleted, new ones
+   inserted, changed levels or years updated), joined by credit code.
 
 Must run inside `transaction.atomic()`: any failure leaves the list as it was. SQL is built
 from the models' metadata (table and column names quoted by the backend); values are bound
@@ -116,6 +117,7 @@ def _staging(staged: Staged) -> Iterator[None]:
                         list(decode_lines(part)),
                     )
     _execute(f"CREATE INDEX {_q(STAGE_ROWS + '_code')} ON {_q(STAGE_ROWS)} ({_q('code')})")
+    _execute(f"CREATE INDEX {_q(STAGE_QUALS + '_code')} ON {_q(STAGE_QUALS)} ({_q('code')}, {_q('kind')})")
     yield
     _execute(f"DROP TABLE {_q(STAGE_QUALS)}")
     _execute(f"DROP TABLE {_q(STAGE_ROWS)}")
@@ -202,25 +204,46 @@ def _upsert_firm_years(cluster_id: int, year: int, batch: EnterpriseImport | Non
         f"{is_sme} = CASE WHEN {fy}.{override} <> '' THEN ({fy}.{override} IN ({sme_marks})) ELSE excluded.{is_sme} END"
     )
     unique = ", ".join(_col(FirmYear, f) for f in ("cluster", "year", "firm"))
-    now_db = FirmYear._meta.get_field("updated_at").get_db_prep_save(now, connection)
+    # A listed row whose values are all unchanged is left alone (its updated_at and source stay).
+    changed = " OR ".join(f"{fy}.{_col(FirmYear, f)} {_distinct()} excluded.{_col(FirmYear, f)}" for f in _FROM_STAGE)
+    now_db = _field(FirmYear, "updated_at").get_db_prep_save(now, connection)
     sme = [str(s) for s in SME_SIZES]
     _execute(
         f"INSERT INTO {fy} ({', '.join(targets)}) SELECT {', '.join(values)} "  # noqa: S608
         f"FROM {_q(STAGE_ROWS)} s JOIN {firm} f ON f.{_col(Firm, 'credit_code')} = s.{_q('code')} WHERE 1 = 1 "
-        f"ON CONFLICT ({unique}) DO UPDATE SET {', '.join(updates)}",
+        f"ON CONFLICT ({unique}) DO UPDATE SET {', '.join(updates)} WHERE {changed}",
         [cluster_id, year, *sme, batch.pk if batch else None, now_db, *sme],
     )
 
 
-def _insert_qualifications(cluster_id: int, year: int) -> None:
+def _distinct() -> str:
+    """Null-safe “differs”: PostgreSQL's IS DISTINCT FROM, SQLite's IS NOT."""
+    return "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+
+
+def _sync_qualifications(cluster_id: int, year: int) -> None:
+    """The cluster-year's qualifications made equal to the staged ones, touching only differences:
+    stale (firm-year, kind) pairs deleted, new ones inserted, a changed level or year updated."""
     q, fy, firm = _table(FirmQualification), _table(FirmYear), _table(Firm)
+    q_fy, q_kind = _col(FirmQualification, "firm_year"), _col(FirmQualification, "kind")
+    q_level, q_year = _col(FirmQualification, "level"), _col(FirmQualification, "year")
+    fy_firm, fy_cluster, fy_year = _col(FirmYear, "firm"), _col(FirmYear, "cluster"), _col(FirmYear, "year")
+    code, sq = _col(Firm, "credit_code"), _q(STAGE_QUALS)
     _execute(
-        f"INSERT INTO {q} ({_col(FirmQualification, 'firm_year')}, {_col(FirmQualification, 'kind')}, "  # noqa: S608
-        f"{_col(FirmQualification, 'level')}, {_col(FirmQualification, 'year')}) "
-        f"SELECT fy.{_q('id')}, sq.{_q('kind')}, sq.{_q('level')}, sq.{_q('year')} FROM {_q(STAGE_QUALS)} sq "
-        f"JOIN {firm} f ON f.{_col(Firm, 'credit_code')} = sq.{_q('code')} "
-        f"JOIN {fy} fy ON fy.{_col(FirmYear, 'firm')} = f.{_q('id')} AND fy.{_col(FirmYear, 'cluster')} = %s "
-        f"AND fy.{_col(FirmYear, 'year')} = %s",
+        f"DELETE FROM {q} WHERE {q_fy} IN (SELECT y.{_q('id')} FROM {fy} y "  # noqa: S608
+        f"WHERE y.{fy_cluster} = %s AND y.{fy_year} = %s) "
+        f"AND NOT EXISTS (SELECT 1 FROM {fy} y2 JOIN {firm} f ON f.{_q('id')} = y2.{fy_firm} "
+        f"JOIN {sq} sq ON sq.{_q('code')} = f.{code} AND sq.{_q('kind')} = {q}.{q_kind} "
+        f"WHERE y2.{_q('id')} = {q}.{q_fy})",
+        [cluster_id, year],
+    )
+    _execute(
+        f"INSERT INTO {q} ({q_fy}, {q_kind}, {q_level}, {q_year}) "  # noqa: S608
+        f"SELECT y.{_q('id')}, sq.{_q('kind')}, sq.{_q('level')}, sq.{_q('year')} FROM {sq} sq "
+        f"JOIN {firm} f ON f.{code} = sq.{_q('code')} "
+        f"JOIN {fy} y ON y.{fy_firm} = f.{_q('id')} AND y.{fy_cluster} = %s AND y.{fy_year} = %s WHERE 1 = 1 "
+        f"ON CONFLICT ({q_fy}, {q_kind}) DO UPDATE SET {q_level} = excluded.{q_level}, {q_year} = excluded.{q_year} "
+        f"WHERE {q}.{q_level} <> excluded.{q_level} OR {q}.{q_year} {_distinct()} excluded.{q_year}",
         [cluster_id, year],
     )
 
@@ -233,10 +256,9 @@ def write_staged(
     before = current.count()
     with _staging(staged):
         _write_firms(year, now)
-        FirmQualification.objects.filter(firm_year__cluster_id=cluster_id, firm_year__year=year).delete()
         _delete_unlisted(cluster_id, year)
         _upsert_firm_years(cluster_id, year, batch, now)
-        _insert_qualifications(cluster_id, year)
+        _sync_qualifications(cluster_id, year)
     if connection.vendor == "postgresql" and staged.rows >= ANALYZE_FROM_ROWS:
         # Fresh planner statistics, so the pages and totals that follow a big import are planned
         # for the rows it wrote (counted by ANALYZE even before this transaction commits).

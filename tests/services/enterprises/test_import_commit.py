@@ -190,3 +190,20 @@ def test_a_stage_with_another_digest_or_layout_is_refused():
     other = gzip.compress(b'{"format": "clusterhub.enterprise-stage", "version": 0}\n')
     with pytest.raises(stage.StageError, match="格式"):
         stage.load(other, stage.digest(other))
+
+
+def test_unchanged_rows_are_not_rewritten_and_changed_qualifications_are_updated(world):
+    first = upload(world, [firm_row(3), firm_row(6)])
+    commit(world, first)
+    stamps = dict(FirmYear.objects.values_list("firm__credit_code", "updated_at"))
+    second = upload(world, [firm_row(3, **{"专精特新中小企业": "省级"}), firm_row(6)])
+    assert (second.summary["changed_count"], second.summary["unchanged_count"]) == (1, 1)
+    commit(world, second)
+    rows = {fy.firm.credit_code: fy for fy in FirmYear.objects.select_related("firm")}
+    unchanged, changed = rows[make_code(6)], rows[make_code(3)]
+    assert unchanged.source_import_id == first.pk and unchanged.updated_at == stamps[make_code(6)]
+    assert changed.qualifications.get(kind="specialised").level == "provincial"
+    # The row itself did not change (only a qualification did): the row stays as it was.
+    assert changed.source_import_id == first.pk
+    assert list(changed.qualifications.values_list("kind", flat=True)) == ["specialised"]
+    assert unchanged.qualifications.get(kind="high_tech").level == "national"
