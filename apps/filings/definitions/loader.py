@@ -530,21 +530,27 @@ def load_template(code: str, version: str) -> Template:
 
 
 def list_templates() -> list[TemplateInfo]:
-    """Every template file, by code then version (reads headers only; run check_templates to validate)."""
+    """Every template file, by code then version (reads headers only; run check_templates to validate).
+
+    Cached per file by modification time: pages and services call this on every request, and
+    parsing the eight full YAML files each time cost about two seconds.
+    """
+    return [_template_info(str(path), path.stat().st_mtime_ns) for path in template_files()]
+
+
+@lru_cache(maxsize=128)
+def _template_info(path_str: str, mtime_ns: int) -> TemplateInfo:
     import yaml
 
-    out = []
-    for path in template_files():
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh) or {}
-        out.append(
-            TemplateInfo(
-                code=str(data.get("code", path.parent.name)),
-                version=str(data.get("version", path.stem)),
-                title=str(data.get("title", "")),
-                status=str(data.get("status", "")),
-                source=str(data.get("source", "")),
-                file=_relative(path),
-            )
-        )
-    return out
+    path = Path(path_str)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.load(fh, Loader=loader) or {}  # noqa: S506 — a safe loader, C or Python
+    return TemplateInfo(
+        code=str(data.get("code", path.parent.name)),
+        version=str(data.get("version", path.stem)),
+        title=str(data.get("title", "")),
+        status=str(data.get("status", "")),
+        source=str(data.get("source", "")),
+        file=_relative(path),
+    )
