@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from operator import call, itemgetter
 from typing import Any
 
@@ -336,10 +335,9 @@ def validate_sheet(
     )
 
 
-def signature(data: Iterable[Any], quals: Iterable[Qualification]) -> tuple[Any, ...]:
-    """What a re-import compares (ROW_FIELDS values, amounts at 2 decimals, and qualifications)."""
-    sig = [str(v.quantize(Decimal("0.01"))) if isinstance(v, Decimal) else v for v in data]
-    return (*sig, tuple(sorted(quals, key=lambda q: (q[0], q[1], q[2] or 0))))
+def qualification_key(quals: Iterable[Qualification]) -> frozenset[Qualification]:
+    """Qualifications compared as a set (their order in a row means nothing)."""
+    return frozenset(quals)
 
 
 FIELD_KEYS = [c.key for c in COLUMNS if c.kind != "code" and not c.qualification and not c.key.startswith("product_")]

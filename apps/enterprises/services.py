@@ -36,7 +36,15 @@ from apps.core.errors import ConcurrentEdit, ServiceError, require
 
 from . import permissions, stage, store
 from .excel_out import error_file_bytes
-from .importer import FIELD_INDEX, MAX_SHOWN_ERRORS, ROW_FIELDS, ParsedRow, ParseResult, signature, validate_sheet
+from .importer import (
+    FIELD_INDEX,
+    MAX_SHOWN_ERRORS,
+    ROW_FIELDS,
+    ParsedRow,
+    ParseResult,
+    qualification_key,
+    validate_sheet,
+)
 from .models import (
     EnterpriseImport,
     FirmQualification,
@@ -143,14 +151,21 @@ def _upload_bytes(batch: EnterpriseImport) -> bytes:
         return bytes(fh.read())
 
 
-def _existing(cluster: Cluster, year: int) -> dict[str, tuple[str, tuple[Any, ...]]]:
-    """Current list of the cluster-year: credit code → (name, signature)."""
-    rows = list(
+Existing = dict[str, tuple[tuple[Any, ...], frozenset[tuple[str, str, int | None]]]]
+
+
+def _existing(cluster: Cluster, year: int) -> Existing:
+    """Current list of the cluster-year: credit code → (ROW_FIELDS values, qualifications).
+
+    Values are compared as they come from the database (amounts as Decimal compare by value).
+    """
+    rows = (
         FirmYear.objects.filter(cluster=cluster, year=year)
         .order_by()
         .values_list("id", "firm__credit_code", *ROW_FIELDS)
     )
-    if not rows:
+    found = {r[1]: (r[0], r[2:]) for r in rows}
+    if not found:
         return {}
     quals: dict[int, list[tuple[str, str, int | None]]] = {}
     for fy_id, kind, level, qyear in (
@@ -159,7 +174,16 @@ def _existing(cluster: Cluster, year: int) -> dict[str, tuple[str, tuple[Any, ..
         .values_list("firm_year_id", "kind", "level", "year")
     ):
         quals.setdefault(fy_id, []).append((kind, level, qyear))
-    return {r[1]: (r[2], signature(r[2:], quals.get(r[0], []))) for r in rows}
+    empty: frozenset[tuple[str, str, int | None]] = frozenset()
+    return {
+        code: (values, qualification_key(quals[fy_id]) if fy_id in quals else empty)
+        for code, (fy_id, values) in found.items()
+    }
+
+
+def _changed(row: ParsedRow, current: tuple[tuple[Any, ...], frozenset[tuple[str, str, int | None]]]) -> bool:
+    values, quals = current
+    return tuple(row.data) != values or qualification_key(row.qualifications) != quals
 
 
 def _stamp(cluster: Cluster | int, year: int) -> str:
@@ -282,10 +306,8 @@ def run_preview(batch_id: int) -> None:
     existing = _existing(batch.cluster, batch.year)
     new_codes = {r.code for r in result.rows}
     added = [r for r in result.rows if r.code not in existing]
-    changed = [
-        r for r in result.rows if r.code in existing and existing[r.code][1] != signature(r.data, r.qualifications)
-    ]
-    removed = [(code, name) for code, (name, _sig) in existing.items() if code not in new_codes]
+    changed = [r for r in result.rows if r.code in existing and _changed(r, existing[r.code])]
+    removed = [(code, values[0]) for code, (values, _quals) in existing.items() if code not in new_codes]
     summary.update(
         {
             "added_count": len(added),
