@@ -432,6 +432,7 @@ def word_import_discard(*, actor: Any, word_import: WordImport) -> WordImport:
             changes={"文件": locked.original_name},
         )
         name, sha = locked.stored_name, locked.sha256
-        if not WordImport.objects.filter(sha256=sha, status=WordImportStatus.PREVIEW).exclude(pk=locked.pk).exists():
+        in_use = WordImport.objects.filter(sha256=sha).exclude(pk=locked.pk).exclude(status=WordImportStatus.DISCARDED)
+        if not in_use.exists():  # the same file may back another upload (kept with a confirmed draft)
             transaction.on_commit(lambda: default_storage.delete(name))
     return locked

@@ -186,3 +186,22 @@ def test_a_form_filled_in_word_and_saved_again_by_libreoffice_is_accepted_and_re
     item = _upload(world, resaved)
     assert item.values["area_km2"] == "36.50" and item.values["not_banned_industry"] == "yes"
     assert item.values["cover_cluster_name"] == "上海市浦东新区集成电路产业集群"
+
+
+def test_discarding_deletes_the_uploaded_file_unless_another_import_still_needs_it(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.storage import default_storage
+
+    data = _filled_in_word()
+    kept, dropped = _upload(world, data), _upload(world, data)
+    assert kept.stored_name == dropped.stored_name
+    word_import_confirm(actor=world.operator, word_import=kept)
+    with django_capture_on_commit_callbacks(execute=True):
+        word_import_discard(actor=world.operator, word_import=dropped)
+    assert default_storage.exists(kept.stored_name)  # the confirmed draft's source stays
+
+    alone = _upload(world, render_form_docx(_template(), {"area_km2": "7.00"}))
+    with django_capture_on_commit_callbacks(execute=True):
+        word_import_discard(actor=world.operator, word_import=alone)
+    assert not default_storage.exists(alone.stored_name)
