@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import struct
 import zipfile
@@ -10,6 +11,7 @@ from typing import Any
 import factory
 
 from apps.filings.models import Evidence, Filing, FilingStatus
+from apps.workflow.demo_forms import APPLICATION_BASE_VALUES
 
 # The Shanghai 2025 municipal application (000 附件4) — the template the tests fill.
 SH_APPLICATION = "sh_municipal_application"
@@ -169,190 +171,9 @@ SH_2025_NARRATIVES = {
 }
 
 
-def _series(a: str, b: str, c: str) -> dict[str, str]:
-    return {"2022": a, "2023": b, "2024": c}
-
-
-SH_2025_VALUES: dict[str, Any] = {
-    # 封面
-    "cover_cluster_name": "上海市浦东新区集成电路产业集群",
-    "cover_district": "浦东新区",
-    "cover_district_authority": "浦东新区科技和经济委员会",
-    "cover_operator": "张江集成电路园区运营有限公司",
-    "cover_date": "2025-05-08",
-    "cover_contact": "王晓明 021-58881234",
-    # 一、基本情况
-    "cluster_name": "中小企业特色产业集群（集成电路设计与封装测试产业）",
-    "district_authority": "浦东新区科技和经济委员会",
-    "district_contact": "李文娟",
-    "district_phone": "021-28280000",
-    "operator_name": "张江集成电路园区运营有限公司",
-    "operator_contact": "王晓明",
-    "operator_phone": "021-58881234",
-    "area_km2": "108.60",
-    "domain": {"checked": ["integrated_circuits", "electronic_information"]},
-    "not_banned_industry": "yes",
-    "no_major_accidents": "yes",
-    "no_tax_evasion": "yes",
-    "energy_efficiency_above_benchmark": "na",
-    "water_efficiency_above_benchmark": "yes",
-    # 二、主导产业情况
-    "output_value": _series("286.40", "321.75", "358.20"),
-    "output_share_of_district": _series("2.85", "3.02", "3.18"),
-    "sme_output_share": _series("58.60", "59.20", "60.10"),
-    "leading_industry_output_share": _series("82.30", "83.10", "84.00"),
-    "firm_count": _series("412", "436", "458"),
-    "sme_count": _series("371", "392", "411"),
-    "specialised_sme_count": _series("58", "66", "74"),
-    "little_giant_count": _series("9", "11", "13"),
-    "single_champion_count": _series("2", "2", "3"),
-    "national_high_tech_count": _series("165", "178", "192"),
-    "innovative_sme_count": _series("96", "108", "121"),
-    "listed_sme_count": _series("6", "7", "8"),
-    "listing_tutoring_sme_count": _series("3", "4", "4"),
-    "fdi_amount": "125600.00",
-    "fdi_growth": "6.35",
-    "export_amount": "865400.00",
-    "export_growth": "-2.15",
-    "chain_cultivation": {"checked": ["chain_map", "other"], "other_text": "组建了集成电路产业链联盟"},
-    "resource_sharing": {"checked": ["shared_manufacturing"]},
-    "collaboration": {"checked": ["chain_leader"]},
-    "quality_brand": {"checked": ["quality_diagnosis"]},
-    # 三、创新能力情况
-    "sme_rd_intensity": _series("8.65", "8.92", "9.18"),
-    "sme_rd_expense": _series("14.52", "16.30", "18.35"),
-    "sme_rd_expense_growth": _series("10.85", "12.26", "12.58"),
-    "sme_employees": _series("28650", "30120", "31980"),
-    "sme_rd_staff": _series("7420", "7980", "8560"),
-    "sme_ip_grants": _series("1260", "1385", "1502"),
-    "standards": {
-        "2022": {
-            "international": {"lead": "0", "participate": "0"},
-            "national": {"lead": "1", "participate": "2"},
-            "industry": {"lead": "2", "participate": "3"},
-            "group": {"lead": "1", "participate": "2"},
-        },
-        "2023": {
-            "international": {"lead": "0", "participate": "1"},
-            "national": {"lead": "1", "participate": "3"},
-            "industry": {"lead": "2", "participate": "2"},
-            "group": {"lead": "2", "participate": "4"},
-        },
-        "2024": {
-            "international": {"lead": "0", "participate": "1"},
-            "national": {"lead": "2", "participate": "3"},
-            "industry": {"lead": "3", "participate": "2"},
-            "group": {"lead": "4", "participate": "5"},
-        },
-    },
-    "platforms_national": {"count": "1", "names": "国家集成电路特色工艺及封装测试创新中心"},
-    "platforms_municipal": {"count": "2", "names": "上海市集成电路设计创新中心、上海市先进封装技术创新中心"},
-    "platforms_other": {"count": "0"},
-    "sme_pct_applications": "86",
-    "sme_invention_patents_cagr": "16.20",
-    "sme_invention_patents": "1085",
-    "collaborative_innovation": {"checked": ["difficulty_list", "innovation_consortium"]},
-    # 四、数字化升级情况
-    "cloud_sme_count": _series("268", "301", "335"),
-    "cloud_sme_ratio": _series("72.24", "76.79", "81.51"),
-    "iip_sme_count": _series("96", "118", "142"),
-    "iip_penetration": _series("25.88", "30.10", "34.55"),
-    "digital_rd_tool_penetration": _series("41.20", "45.60", "50.30"),
-    "software_use_rising": "yes",
-    "industrial_software_spend": _series("3650.00", "4120.00", "4785.00"),
-    "digital_services": {"checked": ["solution_providers", "maturity_assessment"]},
-    "new_models": {"checked": ["municipal_pilots"]},
-    # 五、绿色化转型情况
-    "carbon_monitoring": "yes",
-    "co2_intensity": _series("0.38", "0.35", "0.32"),
-    "energy_intensity": _series("0.09", "0.08", "0.07"),
-    "energy_intensity_reduction": "12.50",
-    "solid_waste_utilisation": "无",
-    "solid_waste_above_average": "na",
-    "water_reuse_rate": "68.40",
-    "water_reuse_above_average": "yes",
-    "green_work": {"checked": ["energy_diagnosis", "carbon_accounting"]},
-    "green_national": {"count": "2", "names": "上海某某微电子有限公司（绿色工厂）、张江集成电路产业园（绿色工业园区）"},
-    "green_municipal": {
-        "count": "3",
-        "names": "上海某某封测有限公司\n上海某某半导体设备有限公司\n上海某某材料有限公司",
-    },
-    "green_other": {"count": "0"},
-    # 六、开放合作情况
-    "intl_activities": {"checked": ["expos", "seminars"]},
-    "overseas_branch_count": "7",
-    # 七、治理和服务水平
-    "industry_alliances": {"count": "2", "names": "浦东新区集成电路行业协会、张江集成电路产业链联盟"},
-    "governance_work": {"checked": ["policy_mechanism", "service_staff"]},
-    "public_service_platforms": {"checked": ["municipal_demo"]},
-    "public_services": {"checked": ["information", "financing", "other"], "other_text": "知识产权代理"},
-    # 八、未来三年发展规划
-    **SH_2025_NARRATIVES,
-    "plan_targets": {
-        "fixed": {
-            "output_cagr": {
-                "baseline_2024": "11.83",
-                "target_2025": "12.00",
-                "target_2026": "12.50",
-                "target_2027": "13.00",
-            },
-            "quality_firms": {"baseline_2024": "236", "target_2025": "255", "target_2026": "275", "target_2027": "300"},
-            "rd_expense": {
-                "baseline_2024": "183500.00",
-                "target_2025": "205000.00",
-                "target_2026": "228000.00",
-                "target_2027": "252000.00",
-            },
-            "invention_patents": {
-                "baseline_2024": "1085",
-                "target_2025": "1200",
-                "target_2026": "1330",
-                "target_2027": "1470",
-            },
-            "iip": {"baseline_2024": "34.55", "target_2025": "38.00", "target_2026": "42.00", "target_2027": "46.00"},
-            "co2": {"baseline_2024": "0.32", "target_2025": "0.30", "target_2026": "0.28", "target_2027": "0.26"},
-            "energy": {"baseline_2024": "0.07", "target_2025": "0.06", "target_2026": "0.05", "target_2027": "0.04"},
-            "openness": {
-                "baseline_2024": "境外分支机构7家",
-                "target_2025": "新增国际合作项目2项",
-                "target_2026": "新增境外分支机构2家",
-                "target_2027": "建成国际合作交流平台",
-            },
-            "governance": {
-                "baseline_2024": "服务专员覆盖全部中小企业",
-                "target_2025": "建成一网式智慧集群平台",
-                "target_2026": "公共服务满意率95%以上",
-                "target_2027": "形成可复制的治理服务模式",
-            },
-        },
-        "added": [
-            {
-                "direction": "数字化",
-                "label": "中小企业上云比例",
-                "unit": "%",
-                "baseline_2024": "81.51",
-                "target_2025": "84.00",
-                "target_2026": "87.00",
-                "target_2027": "90.00",
-            },
-            {
-                "direction": "其它",
-                "label": "集群品牌建设",
-                "qualitative": True,
-                "baseline_2024": "集体商标1件",
-                "target_2025": "举办品牌推介会",
-                "target_2026": "新增集体商标1件",
-                "target_2027": "形成区域公共品牌",
-            },
-        ],
-    },
-    # 九、真实性声明
-    "truth_declaration": {
-        "agreed": True,
-        "signatures": {"0": "王建国", "1": "张江集成电路园区运营有限公司"},
-        "date": "2025-05-08",
-    },
-}
+# The figures are the platform's one demo application (apps/workflow/demo_forms.py, also used by
+# seed_demo); the tests add the Pudong cluster's own narratives of part 八.
+SH_2025_VALUES: dict[str, Any] = {**copy.deepcopy(APPLICATION_BASE_VALUES), **SH_2025_NARRATIVES}
 
 # Warning code → the operator's written explanation (警示说明).
 SH_2025_EXPLANATIONS = {

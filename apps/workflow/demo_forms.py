@@ -28,7 +28,7 @@ def _series(a: str, b: str, c: str) -> dict[str, str]:
     return {"2022": a, "2023": b, "2024": c}
 
 
-_BASE: dict[str, Any] = {
+APPLICATION_BASE_VALUES: dict[str, Any] = {
     # 封面
     "cover_cluster_name": "上海市浦东新区集成电路产业集群",
     "cover_district": "浦东新区",
@@ -242,7 +242,7 @@ def _narratives(industry: str) -> dict[str, str]:
 
 def application_values(cluster: Any, *, date: str = "2025-05-08") -> tuple[dict[str, Any], dict[str, str]]:
     """(values, warning explanations) of a complete application for `cluster`."""
-    values = copy.deepcopy(_BASE)
+    values = copy.deepcopy(APPLICATION_BASE_VALUES)
     district = cluster.district
     operator = cluster.operator
     values.update(
