@@ -231,6 +231,8 @@ def validate_sheet(
     gather = _picker([position.get(slot, len(plan)) for slot in range(width)])  # len(plan) → the None
     need = max([*idxs, code_idx if code_idx is not None else -1]) + 1
     formula_rows = {r for r, _c in formulas}
+    pick_required = _picker([slot for slot, _header in required])
+    pick_quals = _picker([slot for plan_ in qual_plan for slot in plan_[1:3]])
 
     def cell_by_cell(rownum: int, cells: list[Any]) -> tuple[list[Any], list[RowError]]:
         vals: list[Any] = [None] * width
@@ -297,19 +299,22 @@ def validate_sheet(
                     )
                 else:
                     seen_codes[code] = rownum
-        for slot, header in required:
-            v = vals[slot]
-            if (v is None or v == "") and not (row_errors and any(e.column == header for e in row_errors)):
-                row_errors = row_errors or []
-                row_errors.append(RowError(rownum, header, "未填写（没有请填“0”或“无”）"))
+        given = pick_required(vals)
+        if None in given or "" in given:
+            for slot, header in required:
+                v = vals[slot]
+                if (v is None or v == "") and not (row_errors and any(e.column == header for e in row_errors)):
+                    row_errors = row_errors or []
+                    row_errors.append(RowError(rownum, header, "未填写（没有请填“0”或“无”）"))
         quals: list[Qualification] = []
-        for kind, s_level, s_year, level_present, label in qual_plan:
-            level, qyear = vals[s_level], vals[s_year]
-            if level:
-                quals.append((kind, level, qyear))
-            elif qyear is not None and level_present:
-                row_errors = row_errors or []
-                row_errors.append(RowError(rownum, f"{label}认定年份", f"填写了认定年份，但「{label}」未填写级别"))
+        if any(pick_quals(vals)):  # most firms hold no qualification
+            for kind, s_level, s_year, level_present, label in qual_plan:
+                level, qyear = vals[s_level], vals[s_year]
+                if level:
+                    quals.append((kind, level, qyear))
+                elif qyear is not None and level_present:
+                    row_errors = row_errors or []
+                    row_errors.append(RowError(rownum, f"{label}认定年份", f"填写了认定年份，但「{label}」未填写级别"))
         industry = vals[s_industry]
         if industry in ASSET_INDUSTRIES and vals[s_assets] is None and industry_present:
             row_errors = row_errors or []

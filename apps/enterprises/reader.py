@@ -233,7 +233,9 @@ def detect_header(rows: list[list[Any]]) -> tuple[int, dict[int, str], dict[int,
 
 
 def _blank_row(row: list[Any]) -> bool:
-    # Stops at the first filled cell, usually the first one.
+    first = row[0] if row else None
+    if first is not None and (first.__class__ is not str or first[:1].strip()):
+        return False  # the usual case: the first cell is filled
     return not any(c is not None and (c.__class__ is not str or c.strip()) for c in row)
 
 

@@ -157,8 +157,8 @@ def _fmt(value: Decimal | int) -> str:
     if value.__class__ is int:
         return str(value)
     text = str(value)
-    if text.endswith(".00"):  # the importer's amounts are quantized to 2 places
-        return text[:-3]
+    if len(text) > 3 and text[-3] == ".":  # 2 places, as the importer's amounts: 8000.00 → 8000
+        return text[:-3] if text[-2:] == "00" else text
     if "E" in text or "e" in text:  # exponent notation (not produced by the importer's 2-place amounts)
         text = format(Decimal(value), "f")
     whole, dot, fraction = text.partition(".")
@@ -256,7 +256,11 @@ def classify_values(
         if v is None or v < 0:
             return UNKNOWN, _unusable(c, given)
     values: tuple[Decimal | int, ...] = given  # type: ignore[assignment]  # none is None (checked above)
-    head = c.head % tuple([_fmt(values[slot]) for slot in c.slots])
+    slots = c.slots
+    if len(slots) == 2:  # most industries: two metrics
+        head = c.head % (_fmt(values[slots[0]]), _fmt(values[slots[1]]))
+    else:
+        head = c.head % tuple([_fmt(values[slot]) for slot in slots])
     for slot, bound in c.sme:
         if values[slot] < bound:
             break
