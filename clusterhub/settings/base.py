@@ -125,6 +125,9 @@ EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Processes a batch export uses to render PDFs in parallel (per job).
+DOCUMENTS_EXPORT_WORKERS = 2
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
