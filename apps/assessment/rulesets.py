@@ -26,7 +26,8 @@ from .expressions import ExpressionError, parse
 
 RULESET_DIR = Path(settings.BASE_DIR) / "data" / "rulesets"
 MANIFEST_PATH = RULESET_DIR / "MANIFEST.sha256"
-REFERENCE_DIR = Path(settings.BASE_DIR).parent / "shared" / "reference"
+# Checked-in copies of the source documents (data/reference), so the verbatim check works anywhere.
+REFERENCE_DIR = Path(settings.BASE_DIR) / "data" / "reference"
 
 # How a word of a regulation reads (《民法典》第1259条; domain-notes §4).
 WORD_OPS: dict[str, str] = {

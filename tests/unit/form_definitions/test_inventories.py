@@ -43,8 +43,9 @@ from apps.filings.definitions import Template, list_templates, load_template
 
 HERE = Path(__file__).parent
 INVENTORIES = HERE / "inventories"
-SOURCES = HERE / "sources"
-REFERENCE = Path("/work/shared/reference")
+ROOT = HERE.parents[2]
+SOURCES = ROOT / "data" / "reference"
+REFERENCE = ROOT.parent / "shared" / "reference"  # the originals, when mounted beside the checkout
 _FOOTREF = re.compile(r"\[\^(\d+)\]")
 _SOURCE_RE = re.compile(r"^;\s*source:\s*(\S+)\s+(\d+)-(\d+)\s*$")
 
