@@ -234,13 +234,14 @@ def filing_create(
 ) -> Filing:
     """Open a new form for an operator's own cluster (新建填报), prefilled where possible."""
     from .definitions import list_templates
+    from .definitions.loader import version_key
 
     require(perms.can_create_filing(actor, cluster))
     published = [t for t in list_templates() if t.code == template_code and t.status == "published"]
     if template_version is None:
         if not published:
             raise ServiceError("该表单模板不存在或尚未发布。", field="template")
-        template_version = published[-1].version
+        template_version = max(published, key=lambda t: version_key(t.version)).version
     elif not any(t.version == template_version for t in published):
         raise ServiceError("该表单模板版本不存在或尚未发布。", field="template")
     template = load_template(template_code, template_version)

@@ -23,7 +23,7 @@ from apps.core.errors import ServiceError
 
 from . import dossier, formdata, pages, paper, permissions, services
 from . import evidence as ev
-from .definitions import Issue, TemplateNotFound, list_templates
+from .definitions import Issue, TemplateNotFound, current_templates
 from .models import Filing, FilingStatus
 from .selectors import clusters_fillable_by, evidence_visible_to, filings_visible_to
 
@@ -35,7 +35,8 @@ def _require(decision: tuple[bool, str]) -> None:
 
 
 def _published_templates() -> list[Any]:
-    return [t for t in list_templates() if t.status == "published"]
+    # A new filing is made on the current version of each form; older versions stay readable.
+    return current_templates()
 
 
 # —— list and create ———————————————————————————————————————————————————————————————————

@@ -538,6 +538,24 @@ def list_templates() -> list[TemplateInfo]:
     return [_template_info(str(path), path.stat().st_mtime_ns) for path in template_files()]
 
 
+def version_key(version: str) -> tuple[int, str]:
+    """Order versions by the last year they name ("2020-2022" < "2025" < "2026")."""
+    years = re.findall(r"\d{4}", version)
+    return (int(years[-1]) if years else 0, version)
+
+
+def current_templates() -> list[TemplateInfo]:
+    """The newest published version of each form: what a new filing uses unless a campaign names
+    another. Older published versions stay loadable for the filings made with them."""
+    latest: dict[str, TemplateInfo] = {}
+    for info in list_templates():
+        if info.status != "published":
+            continue
+        if info.code not in latest or version_key(info.version) > version_key(latest[info.code].version):
+            latest[info.code] = info
+    return sorted(latest.values(), key=lambda t: t.code)
+
+
 @lru_cache(maxsize=128)
 def _template_info(path_str: str, mtime_ns: int) -> TemplateInfo:
     import yaml
