@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.clusters.models import Domain
@@ -122,7 +123,7 @@ def _assign(actor: Any, submission: Submission, expert: User, method: str, draw:
         title=f"评审任务：{submission}"[:200],
         body=f"您被{'指定' if method == AssignmentMethod.MANUAL else '抽取'}为“{submission}”的评审专家，"
         "请登录平台评分。",
-        url=f"/workflow/reviews/{submission.pk}/score/",
+        url=reverse("workflow:review_score", args=[submission.pk]),
     )
     return ra
 
