@@ -25,7 +25,18 @@ class FilingStatus(models.TextChoices):
     LOCKED = "locked", "已锁定"
 
 
-# Statuses in which the operator may still change values.
+class ApplicantKind(models.TextChoices):
+    """Who fills a filing as its applicant (申报/填报主体). Set when the filing is made: the review
+    workflow that opens the form names it (the owner of its editable states), so this app needs
+    no import of the workflow. Municipal applications and annual reports are the operator's; the
+    national application and re-review are the county department's (工信厅企业函〔2025〕77号 一（一）、
+    二（一）: 县级行政区划中小企业主管部门为申报主体)."""
+
+    OPERATOR = "operator", "集群运营管理机构"
+    COUNTY = "county", "县级（区级）中小企业主管部门"
+
+
+# Statuses in which the applicant may still change values.
 EDITABLE_STATUSES = frozenset({FilingStatus.DRAFT, FilingStatus.RETURNED})
 
 
@@ -41,6 +52,9 @@ class Filing(models.Model):
         "工作通知", max_length=64, blank=True, default="", help_text="要求填报本表的工作通知（由审核流程关联）"
     )
     status = models.CharField("状态", max_length=20, choices=FilingStatus.choices, default=FilingStatus.DRAFT)
+    applicant = models.CharField(
+        "申报（填报）主体", max_length=20, choices=ApplicantKind.choices, default=ApplicantKind.OPERATOR
+    )
     data = models.JSONField("填报内容", default=dict, blank=True)
     warning_explanations = models.JSONField("警示说明", default=dict, blank=True)
     overrides = models.JSONField(
@@ -115,6 +129,7 @@ class RevisionKind(models.TextChoices):
     SUBMIT = "submit", "提交"
     RETURN = "return", "退回修改"
     LOCK = "lock", "锁定"
+    REVIEW_FILL = "review_fill", "审核方填写"
 
 
 class FilingRevision(models.Model):

@@ -54,8 +54,8 @@ def prefill_values(
             old_field = old.fields.get(key)
             if new_field is None or old_field is None or new_field.kind != old_field.kind:
                 continue
-            if new_field.kind in NOT_COPIED:
-                continue
+            if new_field.kind in NOT_COPIED or new_field.by_reviewer or old_field.by_reviewer:
+                continue  # last year's district opinion is not this year's
             kept = _copy_field(new_field.kind, new_field.years, value)
             if kept is not None:
                 data[key] = kept

@@ -27,8 +27,8 @@ from . import evidence as ev
 from . import permissions as perms
 from . import totals as tot
 from .definitions import Issue, Template, indicator_values, load_template, validate
-from .definitions.types import STANDARD_CATEGORIES, STANDARD_ROLES
-from .models import Evidence, Filing, FilingRevision, FilingStatus, FilingValue, RevisionKind
+from .definitions.types import FILLED_BY_PARTIES, STANDARD_CATEGORIES, STANDARD_ROLES
+from .models import ApplicantKind, Evidence, Filing, FilingRevision, FilingStatus, FilingValue, RevisionKind
 from .prefill import prefill_values
 
 EXPLANATION_MAX_CHARS = 500
@@ -231,12 +231,17 @@ def filing_create(
     template_version: str | None = None,
     campaign_ref: str = "",
     prefill: bool = True,
+    applicant: str = ApplicantKind.OPERATOR,
 ) -> Filing:
-    """Open a new form for an operator's own cluster (新建填报), prefilled where possible."""
+    """Open a new form (新建填报), prefilled where possible: an operator's for its own cluster, or
+    — `applicant="county"`, as the national workflow asks — the county department's for a
+    cluster of its district (the caller that knows the workflow names the applicant)."""
     from .definitions import list_templates
     from .definitions.loader import version_key
 
-    require(perms.can_create_filing(actor, cluster))
+    if applicant not in ApplicantKind.values:
+        raise ServiceError("申报（填报）主体无效。", field="applicant")
+    require(perms.can_create_filing(actor, cluster, applicant))
     published = [t for t in list_templates() if t.code == template_code and t.status == "published"]
     if template_version is None:
         if not published:
@@ -262,6 +267,7 @@ def filing_create(
             template_title=template.title,
             reporting_year=reporting_year,
             campaign_ref=campaign_ref,
+            applicant=applicant,
             created_by=actor,
             updated_by=actor,
         )
@@ -278,7 +284,11 @@ def filing_create(
             action_label="新建填报",
             obj=filing,
             subject=cluster,
-            changes={"模板": f"{template.title}（{template_version}版）", "年度": reporting_year},
+            changes={
+                "模板": f"{template.title}（{template_version}版）",
+                "年度": reporting_year,
+                "申报（填报）主体": ApplicantKind(applicant).label,
+            },
             note="；".join(s.get("label", "") for s in sources)
             and "预填来源：" + "；".join(s["label"] for s in sources),
         )
@@ -345,8 +355,8 @@ def filing_save_draft(
                 if _canon(value) != _canon(new_data.get(key)) and not (
                     _is_blank(value) and _is_blank(new_data.get(key))
                 ):
-                    label = template.field(key).label
-                    raise ServiceError(f"栏目“{label}”未被退回修改，不能更改。", field=key)
+                    _ok, reason = perms.can_edit_field(actor, locked, key)
+                    raise ServiceError(reason or f"栏目“{template.field(key).label}”不能更改。", field=key)
                 continue
             if _is_blank(value):
                 new_data.pop(key, None)
@@ -544,6 +554,12 @@ def filing_return(*, actor: Any, filing: Filing, field_reasons: Mapping[str, str
     for key, reason in reasons.items():
         if key not in template.fields:
             raise ServiceError(f"表单中没有栏目“{key}”。", field=key)
+        if template.field(key).by_reviewer:
+            raise ServiceError(
+                f"栏目“{template.field(key).label}”由{FILLED_BY_PARTIES[template.field(key).filled_by]}填写，"
+                "不能退回给申报（填报）单位修改。",
+                field=key,
+            )
         if not reason:
             raise ServiceError(f"请写明栏目“{template.field(key).label}”的退回原因。", field=key)
         if len(reason) > REASON_MAX_CHARS:
@@ -572,6 +588,73 @@ def filing_return(*, actor: Any, filing: Filing, field_reasons: Mapping[str, str
             obj=locked,
             subject=locked.cluster,
             changes={template.field(k).label: v for k, v in reasons.items()},
+        )
+    filing.refresh_from_db()
+    return filing
+
+
+def reviewer_fields(filing: Filing, party: str) -> list[Any]:
+    """The template fields `party` (district / city / province) fills, in the original's order."""
+    template = template_of(filing)
+    return [template.field(k) for k in template.keys_filled_by(party)]
+
+
+def filing_fill_reviewer_fields(
+    *, actor: Any, filing: Filing, party: str, values: Mapping[str, Any], note: str = ""
+) -> Filing:
+    """The reviewing authority fills its part of the form (审核方填写: 区级推荐意见、考核意见、
+    省级推荐意见 with their seal and date), usually from the review workflow's transition form.
+
+    Only the fields the template marks `filled_by: <party>` may be given; missing keys keep
+    their value. The party's fields are validated as at a submission (format, and its required
+    fields such as the opinion); the applicant's fields are neither required nor changed. The
+    form must be submitted and not locked. Audited; the revision keeps the field-level diff.
+    """
+    require(perms.can_fill_reviewer_fields(actor, filing, party))
+    template = template_of(filing)
+    allowed = set(template.keys_filled_by(party))
+    for key in values:
+        if key not in template.fields:
+            raise ServiceError(f"表单中没有栏目“{key}”。", field=key)
+        if key not in allowed:
+            f = template.field(key)
+            who = FILLED_BY_PARTIES[f.filled_by]
+            raise ServiceError(f"栏目“{f.label}”由{who}填写，{FILLED_BY_PARTIES[party]}不能填写。", field=key)
+    with transaction.atomic():
+        locked = _lock(filing)
+        require(perms.can_fill_reviewer_fields(actor, locked, party))
+        new_data = dict(locked.data or {})
+        for key, value in values.items():
+            value = value.strip() if isinstance(value, str) else value
+            if _is_blank(value):
+                new_data.pop(key, None)
+            else:
+                new_data[key] = value
+        issues = validate(template, new_data, for_submit=True, evidenced=evidenced_slots(locked), party=party)
+        blocking = [i for i in issues if i.field in allowed and i.severity == "error"]
+        if blocking:
+            raise FilingInvalid(
+                f"{FILLED_BY_PARTIES[party]}填写的栏目有 {len(blocking)} 处不符合要求："
+                + "；".join(i.message for i in blocking),
+                blocking,
+            )
+        changes = data_diff(locked.data or {}, new_data)
+        if not changes:
+            return locked
+        locked.data = new_data
+        locked.revision += 1
+        locked.updated_by = actor
+        locked.save()
+        _rebuild_values(locked, template)
+        _record(locked, kind=RevisionKind.REVIEW_FILL, actor=actor, changes=changes)
+        audit_record(
+            actor=actor,
+            action="filing.review_fill",
+            action_label=f"{FILLED_BY_PARTIES[party]}填写审核栏目",
+            obj=locked,
+            subject=locked.cluster,
+            changes={template.field(k).label: pair for k, pair in changes.items()},
+            note=note,
         )
     filing.refresh_from_db()
     return filing

@@ -315,10 +315,15 @@ def validate(
     for_submit: bool,
     evidenced: Iterable[str] = (),
     explanations: Mapping[str, str] | None = None,
+    party: str | None = "applicant",
 ) -> list[Issue]:
     """All issues of `values` against `template`. Blank required items and missing evidence
     are reported only `for_submit`; format errors always. A warning is `explained` when
-    `explanations` (or values["_explanations"]) has text under its `code`."""
+    `explanations` (or values["_explanations"]) has text under its `code`.
+
+    `party` (填写方) is whose submission this is: only the fields that party fills are required
+    (the applicant's submission does not require the district's opinion, the district's fill does
+    not require the applicant's rows); None requires every field. Format errors count for all."""
     ev = set(evidenced)
     expl = dict(values.get(EXPLANATIONS_KEY) or {}) if isinstance(values.get(EXPLANATIONS_KEY), Mapping) else {}
     expl.update(explanations or {})
@@ -331,10 +336,11 @@ def validate(
             if field.kind == "computed" or not is_visible(field, ctx):
                 continue
             raw = values.get(field.key)
-            required = is_required(field, ctx)
+            mine = party is None or field.filled_by == party
+            required = mine and is_required(field, ctx)
             if field.kind == "narrative" and isinstance(raw, str):
                 total_chars += len(raw.strip())
-            _validate_field(field, raw, required, for_submit, ev, out)
+            _validate_field(field, raw, required, for_submit and mine, ev, out)
         if section.max_chars is not None and total_chars > section.max_chars:
             first = next((f.key for f in section.fields if f.kind == "narrative"), section.fields[0].key)
             out.add(

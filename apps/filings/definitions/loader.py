@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,8 @@ from apps.indicators.catalogue import Catalogue, load_catalogue
 
 from .formula import FormulaError, Ref, compile_formula
 from .types import (
+    APPLICANT,
+    FILLED_BY_PARTIES,
     YES_NO,
     Column,
     Field,
@@ -34,6 +36,7 @@ from .yamlmarks import PathT, line_of, load_with_marks, path_text
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 _POINTS_RE = re.compile(r"[（(]\s*(\d+)\s*分\s*[）)]")
+_NOT_REVIEWER_KINDS = {"computed": "计算栏目", "declaration": "声明", "attachment": "附件"}
 SCALAR_REF_KINDS = frozenset({"number", "choice", "text", "narrative", "date", "checkboxes"})
 
 
@@ -87,6 +90,9 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
     if v == "additionalProperties":
         extra = str(err.message).split("'")[1::2]
         return f"不认识的属性“{'、'.join(extra)}”"
+    if v == "enum" and err.absolute_path and err.absolute_path[-1] == "filled_by":
+        named = "、".join(f"{k}（{label}）" for k, label in FILLED_BY_PARTIES.items())
+        return f"填写方“{err.instance}”不在允许范围内，应为：{named}"
     if v == "enum":
         allowed = err.validator_value if isinstance(err.validator_value, list) else []
         return f"取值“{err.instance}”不在允许范围内：{'、'.join(str(x) for x in allowed)}"
@@ -186,6 +192,7 @@ class _Builder:
             for fi, f in enumerate(s.get("fields") or []):
                 fpath: PathT = (*spath, "fields", fi)
                 field = self._field(f, s["key"], fpath, data_years, allowed_years, allow_none_default)
+                field = self._party(field, f, s, fpath)
                 if field.key in section_keys:
                     self.problem((*fpath, "key"), f"字段代码“{field.key}”与章节代码重复")
                 elif field.key in fields:
@@ -213,6 +220,7 @@ class _Builder:
                     help=s.get("help", ""),
                     max_chars=s.get("max_chars"),
                     points=points,
+                    filled_by=s.get("filled_by", APPLICANT),
                 )
             )
         rules: list[Rule] = []
@@ -402,6 +410,24 @@ class _Builder:
             signers=tuple(f.get("signers") or ()),
         )
 
+    def _party(self, field: Field, raw: dict[str, Any], section: dict[str, Any], path: PathT) -> Field:
+        """The field's 填写方: its own `filled_by`, else its section's, else the applicant. A field
+        a reviewing authority fills is its opinion, seal or date: nothing the applicant computes
+        from or declares, so it cannot be computed, a declaration or an attachment."""
+        party = raw.get("filled_by") or section.get("filled_by") or APPLICANT
+        if party not in FILLED_BY_PARTIES:  # the schema refuses it first; kept for direct callers
+            self.problem((*path, "filled_by"), f"填写方“{party}”不在允许范围内：{'、'.join(FILLED_BY_PARTIES)}")
+            return field
+        if party != APPLICANT and field.kind in _NOT_REVIEWER_KINDS:
+            where = (*path, "filled_by") if "filled_by" in raw else path
+            self.problem(
+                where,
+                f"“{field.label}”是{_NOT_REVIEWER_KINDS[field.kind]}，"
+                f"只能由申报（填报）单位填写，不能标为由{FILLED_BY_PARTIES[party]}填写",
+            )
+            return field
+        return replace(field, filled_by=party) if party != field.filled_by else field
+
     # —— expressions: syntax and references ——
     def _check_ref(self, ref: Ref, template: Template, path: PathT, symbols: frozenset[str]) -> None:
         if ref.name in symbols and not ref.path:
@@ -535,13 +561,17 @@ def list_templates() -> list[TemplateInfo]:
     Cached per file by modification time: pages and services call this on every request, and
     parsing the eight full YAML files each time cost about two seconds.
     """
-    return [_template_info(str(path), path.stat().st_mtime_ns) for path in template_files()]
+    infos = [_template_info(str(path), path.stat().st_mtime_ns) for path in template_files()]
+    return sorted(infos, key=lambda i: (i.code, version_key(i.version)))
 
 
-def version_key(version: str) -> tuple[int, str]:
-    """Order versions by the last year they name ("2020-2022" < "2025" < "2026")."""
+def version_key(version: str) -> tuple[int, int, str]:
+    """Order versions by the last year they name, then by their revision: "2020-2022" < "2025" <
+    "2025.2" < "2025.10" < "2026". A corrected form of a year already published is published as
+    the next revision "<year>.<n>" (published files never change); filings keep their version."""
     years = re.findall(r"\d{4}", version)
-    return (int(years[-1]) if years else 0, version)
+    revision = re.search(r"\.(\d+)$", version)
+    return (int(years[-1]) if years else 0, int(revision.group(1)) if revision else 1, version)
 
 
 def current_templates() -> list[TemplateInfo]:

@@ -13,6 +13,17 @@ STANDARD_CATEGORIES = (("international", "国际"), ("national", "国家"), ("in
 STANDARD_ROLES = (("lead", "主持数量"), ("participate", "参与数量"))
 NONE_MARK = "无"
 
+# 填写方 (who fills a field), the names of the review workflows' roles: `applicant` is the party
+# that fills the form (the operator in the municipal and annual flows, the county department in
+# the national flows); the others are the reviewing authorities that fill their opinion.
+FILLED_BY_PARTIES: dict[str, str] = {
+    "applicant": "申报（填报）单位",
+    "district": "区级中小企业主管部门",
+    "city": "市经济信息化委",
+    "province": "省级中小企业主管部门",
+}
+APPLICANT = "applicant"
+
 NUMERIC_KINDS = frozenset({"number", "year_series", "count_names", "standards_matrix", "computed"})
 
 
@@ -66,6 +77,7 @@ class Field:
     path: str  # sections[2].fields[5]
     required: bool = True
     allow_none: bool = True
+    filled_by: str = APPLICANT  # 填写方: a key of FILLED_BY_PARTIES
     group: str = ""  # the original's row-group label, e.g. 创新平台建设情况
     item: str = ""  # second-level row label (项目) where one item holds several fields, e.g. 人员建设
     help: str = ""
@@ -95,6 +107,16 @@ class Field:
     signers: tuple[str, ...] = ()
 
     @property
+    def by_reviewer(self) -> bool:
+        """Filled by a reviewing authority, not by the applicant (区/市/省级主管部门填写)."""
+        return self.filled_by != APPLICANT
+
+    @property
+    def filled_by_note(self) -> str:
+        """“由区级中小企业主管部门填写” for a reviewer's field, "" for the applicant's."""
+        return f"由{FILLED_BY_PARTIES[self.filled_by]}填写" if self.by_reviewer else ""
+
+    @property
     def is_percent(self) -> bool:
         return self.unit == "%"
 
@@ -115,6 +137,7 @@ class Section:
     help: str = ""
     max_chars: int | None = None
     points: int | None = None  # 分值 of the section in a scored form (评价表), e.g. 规范化服务（10分）
+    filled_by: str = APPLICANT  # default 填写方 of the section's fields
 
     @property
     def heading(self) -> str:
@@ -167,6 +190,15 @@ class Template:
 
     def field(self, key: str) -> Field:
         return self._fields[key]
+
+    def keys_filled_by(self, party: str) -> list[str]:
+        """Keys of the fields `party` fills (FILLED_BY_PARTIES), in the order of the original."""
+        return [k for k, f in self._fields.items() if f.filled_by == party]
+
+    @property
+    def reviewer_parties(self) -> list[str]:
+        """The reviewing parties that fill part of this form (e.g. ["district"])."""
+        return list(dict.fromkeys(f.filled_by for f in self._fields.values() if f.by_reviewer))
 
 
 @dataclass(frozen=True)

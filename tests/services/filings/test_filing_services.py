@@ -30,7 +30,7 @@ def _save(world: Any, filing: Any, values: dict[str, Any], **kw: Any) -> service
 
 def test_operator_creates_a_draft_for_its_own_cluster_and_it_is_audited(world: Any, filing: Any) -> None:
     assert filing.status == FilingStatus.DRAFT
-    assert filing.template_version == "2025"
+    assert filing.template_version == "2025.2"  # the current revision of the 2025 form
     assert AuditEvent.objects.filter(action="filing.create", object_id=str(filing.pk)).exists()
 
 

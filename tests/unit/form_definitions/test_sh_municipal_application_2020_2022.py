@@ -24,7 +24,7 @@ def _submit(template, values):  # type: ignore[no-untyped-def]
 def test_the_version_is_named_by_its_data_years_and_sorts_before_2025(old) -> None:
     assert old.data_years == (2020, 2021, 2022) and old.reference_year == 2022
     versions = [i.version for i in list_templates() if i.code == "sh_municipal_application"]
-    assert versions == ["2020-2022", "2025"]
+    assert versions == ["2020-2022", "2025", "2025.2"]
 
 
 def test_its_instructions_are_the_28_points_in_their_numbering(old) -> None:

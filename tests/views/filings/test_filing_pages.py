@@ -162,7 +162,7 @@ def test_new_filing_page_is_for_operators_and_creates_a_draft(world: Any) -> Non
     assert _client(world.district).get(reverse("filings:new")).status_code == 403
     response = _client(world.operator).post(
         reverse("filings:new"),
-        {"cluster": world.cluster_pudong.pk, "template": f"{ff.SH_APPLICATION}@2025", "year": "2025"},
+        {"cluster": world.cluster_pudong.pk, "template": f"{ff.SH_APPLICATION}@2025.2", "year": "2025"},
     )
     assert response.status_code == 302
     assert (
