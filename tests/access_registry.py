@@ -240,9 +240,20 @@ for _name in ("enterprises:city", "enterprises:duplicates"):
     REGISTRY[_name] = Access(allowed=AUTHORITIES, forbidden=EVERYONE - AUTHORITIES)
 
 # ---- workflow (entries built in tests/factories_workflow.py) -----------------------------------
+from tests.factories_workflow import _prepare as _workflow_prepare  # noqa: E402
 from tests.factories_workflow import workflow_access_entries  # noqa: E402
 
 REGISTRY.update(workflow_access_entries())
+REGISTRY["workflow:evaluation_assign"] = Access(
+    allowed=CITY,
+    forbidden=AUTHORITIES - CITY | {"operator", "expert", "evaluator"},
+    inside=lambda w: {"pk": w.wf_sub.pk},
+    outside=lambda w: {"pk": w.wf_sub_xihu.pk},
+    method="post",
+    ok=frozenset({302}),
+    setup=lambda w: _workflow_prepare(w),
+    notes="分配第三方评价人员: the matrix's submission is not a service evaluation → refused with a message",
+)
 
 # ---- filings (在线填报) -------------------------------------------------------------------------
 

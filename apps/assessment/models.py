@@ -245,6 +245,7 @@ class EvaluatorSubmission(models.Model):
     evaluation = models.ForeignKey(ServiceEvaluation, on_delete=models.CASCADE, related_name="submissions")
     evaluator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     total = models.DecimalField("总分", max_digits=7, decimal_places=2)
+    opinion = models.TextField("评价意见", blank=True, help_text="本人对集群服务工作的总体评价意见")
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
 
     class Meta:

@@ -355,9 +355,16 @@ def grade_bands_set(
 
 
 @transaction.atomic
-def evaluation_submit(*, actor: Any, evaluation: ServiceEvaluation) -> EvaluatorSubmission:
+def evaluation_submit(*, actor: Any, evaluation: ServiceEvaluation, opinion: str = "") -> EvaluatorSubmission:
     """An evaluator submits their scores: every item must be scored; the scores are then final
-    and the evaluator may see the other evaluators' scores and the aggregate."""
+    and the evaluator may see the other evaluators' scores and the aggregate.
+
+    `opinion` (评价意见) is the evaluator's overall opinion. Listeners of
+    `signals.evaluation_submitted` run inside this transaction (the review cycle moves its
+    service-evaluation submission on after the last evaluator); a refusal there undoes the submit."""
+    from .signals import evaluation_submitted
+
+    evaluation = ServiceEvaluation.objects.select_for_update().get(pk=evaluation.pk)
     require(permissions.can_score_evaluation(actor, evaluation))
     rubric = get_rubric(evaluation.rubric_code)
     scores = {s.item_code: s.points for s in evaluation.scores.filter(evaluator=actor)}
@@ -366,7 +373,9 @@ def evaluation_submit(*, actor: Any, evaluation: ServiceEvaluation) -> Evaluator
         shown = "、".join(missing[:5]) + (f"等 {len(missing)} 项" if len(missing) > 5 else "")
         raise ServiceError(f"尚有评分项未评分：{shown}。全部评分后方可提交。", field="items")
     total = sum(scores.values(), Decimal(0))
-    submission = EvaluatorSubmission.objects.create(evaluation=evaluation, evaluator=actor, total=total)
+    submission = EvaluatorSubmission.objects.create(
+        evaluation=evaluation, evaluator=actor, total=total, opinion=(opinion or "").strip()[:2000]
+    )
     audit_record(
         actor=actor,
         action="evaluation.submit",
@@ -374,7 +383,9 @@ def evaluation_submit(*, actor: Any, evaluation: ServiceEvaluation) -> Evaluator
         obj=submission,
         subject=evaluation.cluster,
         changes={"total": [None, str(total)]},
+        note=submission.opinion,
     )
+    evaluation_submitted.send(sender=ServiceEvaluation, evaluation=evaluation, submission=submission, actor=actor)
     return submission
 
 
@@ -458,3 +469,41 @@ def evaluation_create(
         changes={"year": [None, year], "evaluators": [None, [str(u) for u in evaluators]]},
     )
     return evaluation
+
+
+@transaction.atomic
+def evaluation_assign_evaluators(*, actor: Any, evaluation: ServiceEvaluation, evaluators: list[Any]) -> list[Any]:
+    """Add third-party evaluators to an open service evaluation (those already assigned are kept
+    as they are). Returns the users newly assigned."""
+    from apps.orgs.models import Assignment, Role
+
+    locked = ServiceEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+    require(permissions.can_manage_evaluations(actor, locked.cluster))
+    if locked.status != "open":
+        raise ServiceError("该评价已汇总，不能再分配评价人员。", field="evaluators")
+    if not evaluators:
+        raise ServiceError("请至少选择一名第三方评价人员。", field="evaluators")
+    not_evaluators = [str(u) for u in evaluators if not u.has_role(Role.EVALUATOR)]
+    if not_evaluators:
+        raise ServiceError(f"{'、'.join(not_evaluators)} 不是第三方评价人员。", field="evaluators")
+    ct = ContentType.objects.get_for_model(ServiceEvaluation)
+    added = []
+    for user in evaluators:
+        row, created = Assignment.objects.get_or_create(
+            user=user, content_type=ct, object_id=locked.pk, purpose="service_evaluation"
+        )
+        if created or not row.is_active:
+            if not row.is_active:
+                row.is_active = True
+                row.save(update_fields=["is_active"])
+            added.append(user)
+    if added:
+        audit_record(
+            actor=actor,
+            action="evaluation.assign",
+            action_label="分配第三方评价人员",
+            obj=locked,
+            subject=locked.cluster,
+            changes={"evaluators": [None, [str(u) for u in added]]},
+        )
+    return added

@@ -9,9 +9,10 @@ class WorkflowConfig(AppConfig):
     def ready(self) -> None:
         from apps.core.todos import register
 
-        from .todos import workflow_todos
+        from .todos import service_evaluation_todos, workflow_todos
 
         register(workflow_todos)
+        register(service_evaluation_todos)
         from . import bindings
 
         bindings.bind_subjects()
@@ -20,3 +21,8 @@ class WorkflowConfig(AppConfig):
         from .demo import reset_workflow, seed_workflow
 
         register_seeder(seed_workflow, reset=reset_workflow)
+        from apps.assessment.signals import evaluation_submitted
+
+        from .services.evaluation import on_evaluation_submitted
+
+        evaluation_submitted.connect(on_evaluation_submitted, dispatch_uid="workflow.service_evaluation")

@@ -4,11 +4,13 @@ A definition names its states and transitions. Per state: `label` (internal stag
 `public` (the name the operator sees), `editable` (all / flagged / none: what the operator may
 still change), `owner` (the workflow role whose to-do it is), `deadline` (a campaign stage key),
 `final`. Per transition: `label`, `from`, `to`, `role` (who acts), `comment` (required / optional),
-`comment_label`, `field_reasons` (required: 退回修改 with a reason per field), `deadline` and
+`comment_label`, `comment_field` (with the effect `subject_fill`: the subject's field the comment is
+written to, e.g. the form's 区级推荐意见), `field_reasons` (required: 退回修改 with a reason per field), `deadline` and
 `deadline_policy` (enforce: refused after the deadline; flag: allowed and recorded as overdue),
 `quota` (a quota key counted per province), `data` (extra values the actor must give: date,
 integer, text, choice), `guards` and `effects` (named checks and actions implemented in code),
-`notify` (workflow roles told about it).
+`notify` (workflow roles told about it), `automatic` (taken by a service on the role's behalf when
+its condition is met — e.g. the last evaluator's submission — and never offered as a button).
 
 Everything is checked when the file is loaded; an error names the file and the path inside it.
 """
@@ -44,9 +46,18 @@ DEADLINE_STAGES: dict[str, str] = {
 }
 
 QUOTA_KEYS: dict[str, str] = {"national_recommendation": "向工业和信息化部推荐名额"}
-KNOWN_GUARDS = frozenset({"scores_complete", "publicity_period_valid", "publicity_ended", "objections_resolved"})
+KNOWN_GUARDS = frozenset(
+    {
+        "scores_complete",
+        "publicity_period_valid",
+        "publicity_ended",
+        "objections_resolved",
+        "evaluation_complete",
+        "grade_change_explained",
+    }
+)
 KNOWN_EFFECTS = frozenset(
-    {"subject_submit", "subject_return", "subject_lock", "create_recognition", "extend_recognition"}
+    {"subject_submit", "subject_return", "subject_lock", "subject_fill", "create_recognition", "extend_recognition"}
 )
 EDITABLE_MODES = frozenset({"all", "flagged", "none"})
 DATA_TYPES = frozenset({"date", "integer", "text", "choice"})
@@ -86,6 +97,7 @@ class Transition:
     role: str
     comment: str = "optional"
     comment_label: str = "意见"
+    comment_field: str = ""  # subject_fill: the subject field the comment is written to
     field_reasons: bool = False
     deadline: str = ""
     deadline_policy: str = "enforce"
@@ -94,6 +106,7 @@ class Transition:
     guards: tuple[str, ...] = ()
     effects: tuple[str, ...] = ()
     notify: tuple[str, ...] = ()
+    automatic: bool = False
 
     @property
     def comment_required(self) -> bool:
@@ -239,6 +252,9 @@ def parse_workflow(raw: Any, name: str) -> Workflow:
         for i, e in enumerate(effects):
             if e not in KNOWN_EFFECTS:
                 raise WorkflowDefinitionError(f"{where}.effects[{i}]：未知动作“{e}”。")
+        comment_field = str(traw.get("comment_field", "") or "")
+        if comment_field and "subject_fill" not in effects:
+            raise WorkflowDefinitionError(f"{where}.comment_field：须同时声明动作 subject_fill。")
         if ("create_recognition" in effects or "extend_recognition" in effects) and not level:
             raise WorkflowDefinitionError(f"{where}.effects：生成认定记录的流程须声明 recognition_level。")
         notify = _as_tuple(traw.get("notify"), f"{where}.notify")
@@ -273,6 +289,7 @@ def parse_workflow(raw: Any, name: str) -> Workflow:
             role=role,
             comment=comment,
             comment_label=traw.get("comment_label", "意见") or "意见",
+            comment_field=comment_field,
             field_reasons=fr == "required",
             deadline=deadline,
             deadline_policy=policy,
@@ -281,6 +298,7 @@ def parse_workflow(raw: Any, name: str) -> Workflow:
             guards=guards,
             effects=effects,
             notify=notify,
+            automatic=bool(traw.get("automatic", False)),
         )
 
     # Every state must be reachable from the initial state.

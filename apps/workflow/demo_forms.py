@@ -394,14 +394,59 @@ def demo_pdf(title: str = "DEMO EVIDENCE") -> bytes:
     return bytes(out)
 
 
+def service_evaluation_values(cluster: Any, *, date: str = "2025-03-20") -> tuple[dict[str, Any], dict[str, str]]:
+    """(values, explanations) of a complete 2024 self-assessment on the service evaluation form
+    (附件3) for `cluster`: every narrative written, every item list with its first item ticked
+    (and its number when it asks for one), numbers within their units."""
+    from apps.filings.definitions import load_template
+
+    template = load_template(SERVICE_EVALUATION_TEMPLATE, SERVICE_EVALUATION_VERSION)
+    named = {
+        "cover_cluster_name": cluster.name,
+        "cluster_name": cluster.name,
+        "cover_district": cluster.district.region_name or cluster.district.name,
+        "cover_operator": cluster.operator.name,
+        "operator_name": cluster.operator.name,
+        "cover_contact": "王晓明 021-58881234",
+        "contact_person": "王晓明",
+        "contact_phone": "021-58881234",
+    }
+    values: dict[str, Any] = {}
+    for f in template.fields.values():
+        if f.key in named:
+            values[f.key] = named[f.key][: f.max_chars or 100]
+        elif f.kind == "narrative":
+            text = f"（演示数据）2024年{f.label}：已建立相应机制并按计划推进，详见佐证材料。"
+            values[f.key] = text[: f.max_chars or 200]
+        elif f.kind == "text":
+            values[f.key] = f"（演示）{f.label}"[: f.max_chars or 100]
+        elif f.kind == "number":
+            values[f.key] = "85.00" if f.unit == "%" else ("12" if f.decimals == 0 else "12.50")
+        elif f.kind == "choice":
+            values[f.key] = f.options[0].key
+        elif f.kind == "checkboxes":
+            first = f.options[0]
+            ticked: dict[str, Any] = {"checked": [first.key]}
+            if first.count_unit:
+                ticked["counts"] = {first.key: "6"}
+            if first.text:
+                ticked["other_text"] = "（演示）其他情况说明"
+            values[f.key] = ticked
+        elif f.kind == "date":
+            values[f.key] = date
+    return values, {}
+
+
 FILLERS = {
     (APPLICATION_TEMPLATE, APPLICATION_VERSION): application_values,
     (ANNUAL_REPORT_TEMPLATE, ANNUAL_REPORT_VERSION): annual_report_values,
+    (SERVICE_EVALUATION_TEMPLATE, SERVICE_EVALUATION_VERSION): service_evaluation_values,
 }
 
 
 def fill_application(*, actor: Any, filing: Any, date: str = "2025-05-08") -> Any:
-    """Fill `filing` (the 2025 application or annual report) completely as its operator would:
+    """Fill `filing` (the 2025 application, annual report or service self-assessment) completely as
+    its operator would:
     values, explanations and one demo PDF per evidence slot the submission check asks for."""
     from apps.filings.services import evidence_upload, filing_issues, filing_save_draft
 

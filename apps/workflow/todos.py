@@ -34,6 +34,8 @@ def workflow_todos(user: Any) -> list[TodoItem]:
     qs = submissions_visible_to(user).select_related("track").prefetch_related("campaign__deadlines")
     for key, states in _acting_states().items():
         for sub in qs.filter(workflow_key=key, state__in=states):
+            if key == "service_evaluation" and sub.state == "city_confirmation":
+                continue  # listed as 待确认等级 by service_evaluation_todos
             transitions = available_transitions(user, sub)
             if not transitions:
                 continue
@@ -114,6 +116,69 @@ def workflow_todos(user: Any) -> list[TodoItem]:
                         category="可申报",
                         deadline=d.due_at if d is not None else None,
                         detail="本机构运营的集群可在截止前发起申报",
+                    )
+                )
+    return items
+
+
+def service_evaluation_todos(user: Any) -> list[TodoItem]:
+    """服务评价: 待评分 (an assigned evaluator who has not submitted), 待分配评价人员 and 待确认等级
+    (the city)."""
+    from apps.assessment.models import ServiceEvaluation
+    from apps.orgs.selectors import assigned_ids
+
+    from .permissions import has_workflow_role
+    from .services import evaluation as ev
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items: list[TodoItem] = []
+    subs = submissions_visible_to(user).filter(
+        workflow_key=ev.WORKFLOW_KEY, state__in=(ev.SCORING_STATE, ev.CONFIRM_STATE)
+    )
+    if user.has_role(Role.EVALUATOR):
+        mine = set(
+            assigned_ids(user, ServiceEvaluation, purpose=ev.EVALUATION_PURPOSE).values_list("object_id", flat=True)
+        )
+        for sub in subs.filter(state=ev.SCORING_STATE):
+            evaluation = ev.evaluation_for(sub)
+            if (
+                evaluation is None
+                or evaluation.pk not in mine
+                or evaluation.submissions.filter(evaluator=user).exists()
+            ):
+                continue
+            from apps.assessment.scoring import get_rubric
+
+            scored = evaluation.scores.filter(evaluator=user).count()
+            items.append(
+                TodoItem(
+                    title=f"{sub}",
+                    url=reverse("assessment:evaluation_score", args=[evaluation.pk]),
+                    category="待评分",
+                    detail=f"已评 {scored}/{len(get_rubric(evaluation.rubric_code).items())} 项，请逐项评分并提交",
+                )
+            )
+    org = user.organisation
+    if org is not None and org.kind in (OrgKind.PROVINCE, OrgKind.CITY):
+        for sub in subs:
+            if not has_workflow_role(user, "city", sub):
+                continue
+            url = reverse("workflow:submission_detail", args=[sub.pk])
+            if sub.state == ev.CONFIRM_STATE:
+                items.append(
+                    TodoItem(
+                        title=f"{sub}",
+                        url=url,
+                        category="待确认等级",
+                        detail=f"第三方评价得分 {sub.data.get('score', '—')} 分，"
+                        f"建议等级“{sub.data.get('proposed_grade', '—')}”，请确认评价等级",
+                    )
+                )
+            elif not ev.panel(ev.evaluation_for(sub)):
+                items.append(
+                    TodoItem(
+                        title=f"{sub}", url=url, category="待分配评价人员", detail="自评已提交，请分配第三方评价人员"
                     )
                 )
     return items

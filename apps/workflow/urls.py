@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import campaigns, lifecycle, lists, reviews, submissions
+from .views import campaigns, evaluation, lifecycle, lists, reviews, submissions
 
 app_name = "workflow"
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
     path("submissions/<int:pk>/objections/", submissions.objection_create, name="objection_create"),
     path("submissions/<int:pk>/assign/", submissions.review_assign, name="review_assign"),
     path("submissions/<int:pk>/conflict/", submissions.conflict_declare, name="conflict_declare"),
+    path("submissions/<int:pk>/evaluators/", evaluation.evaluation_assign, name="evaluation_assign"),
     path("objections/<int:pk>/handle/", submissions.objection_handle, name="objection_handle"),
     path("reviews/<int:pk>/score/", reviews.review_score, name="review_score"),
     path("inbox/", lifecycle.inbox, name="inbox"),

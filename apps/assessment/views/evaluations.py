@@ -61,7 +61,9 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _score_context(evaluation: ServiceEvaluation, user: Any, typed: dict[str, dict[str, str]]) -> dict[str, Any]:
+def _score_context(
+    evaluation: ServiceEvaluation, user: Any, typed: dict[str, dict[str, str]], opinion: str = ""
+) -> dict[str, Any]:
     rubric = get_rubric(evaluation.rubric_code)
     stored = {s.item_code: s for s in evaluation.scores.filter(evaluator=user)}
     sections = []
@@ -86,7 +88,20 @@ def _score_context(evaluation: ServiceEvaluation, user: Any, typed: dict[str, di
         "sections": sections,
         "progress": _progress(evaluation, user),
         "editable": permissions.can_score_evaluation(user, evaluation)[0],
+        "opinion": opinion,
+        "self_assessments": _self_assessments(evaluation, user),
     }
+
+
+def _self_assessments(evaluation: ServiceEvaluation, user: Any) -> list[Any]:
+    """The review-cycle submissions (自评表) behind this evaluation that the user may open."""
+    from apps.workflow.selectors import submissions_visible_to
+
+    return list(
+        submissions_visible_to(user).filter(
+            workflow_key="service_evaluation", cluster_id=evaluation.cluster_id, year=evaluation.year + 1
+        )
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,15 +136,16 @@ def evaluation_score(request: HttpRequest, pk: int) -> HttpResponse:
                 errors += 1
         if errors:
             transaction.set_rollback(True)
+    opinion = str(request.POST.get("opinion", ""))
     if errors:
-        context = _score_context(evaluation, user, typed)
+        context = _score_context(evaluation, user, typed, opinion)
         context["form_error"] = f"有 {errors} 项评分有误，本次填写均未保存，请修改后重新保存（已保留您的输入）。"
         return render(request, "assessment/evaluation_score.html", context, status=400)
     if request.POST.get("action") == "submit":
         try:
-            services.evaluation_submit(actor=user, evaluation=evaluation)
+            services.evaluation_submit(actor=user, evaluation=evaluation, opinion=opinion)
         except ServiceError as exc:
-            context = _score_context(evaluation, user, {})
+            context = _score_context(evaluation, user, {}, opinion)
             context["form_error"] = f"评分已保存，但未提交：{exc.message}"
             return render(request, "assessment/evaluation_score.html", context, status=400)
         messages.success(request, "已提交本人评分。现在可以查看其他评价人员的评分和汇总结果。")

@@ -152,9 +152,15 @@ def _check_quota(submission: Submission, t: Transition, actor: Any, data: dict[s
     return slot
 
 
-def _check_guards(submission: Submission, t: Transition, data: dict[str, Any], today: date) -> None:
+def _check_guards(
+    submission: Submission, t: Transition, data: dict[str, Any], today: date, *, actor: Any = None, comment: str = ""
+) -> None:
     for guard in t.guards:
-        if guard == "scores_complete":
+        if guard in ("evaluation_complete", "grade_change_explained"):
+            from .evaluation import check_evaluation_guard
+
+            check_evaluation_guard(guard, submission, actor=actor, data=data, comment=comment)
+        elif guard == "scores_complete":
             total = ReviewAssignment.objects.filter(submission=submission).count()
             done = ExpertScore.objects.filter(assignment__submission=submission, status=ScoreStatus.SUBMITTED).count()
             if total == 0:
@@ -304,8 +310,12 @@ def transition_apply(
     field_reasons: dict[str, str] | None = None,
     data: dict[str, Any] | None = None,
     now: datetime | None = None,
+    subject_values: dict[str, Any] | None = None,
 ) -> Submission:
-    """Apply `transition` to `instance` on behalf of `actor`; refusals raise ServiceError and change nothing."""
+    """Apply `transition` to `instance` on behalf of `actor`; refusals raise ServiceError and change nothing.
+
+    `subject_values` are the reviewer's own fields of the form (e.g. 推荐单位（公章）, 推荐日期),
+    written by the effect `subject_fill` with the comment as the transition's `comment_field`."""
     now = now or timezone.now()
     with transaction.atomic():
         submission = (
@@ -352,7 +362,7 @@ def transition_apply(
                 )
             late = True
         slot = _check_quota(submission, t, actor, cleaned) if t.quota else ""
-        _check_guards(submission, t, cleaned, timezone.localdate(now))
+        _check_guards(submission, t, cleaned, timezone.localdate(now), actor=actor, comment=comment)
 
         from_state = submission.state
         source_mode = wf.states[from_state].editable
@@ -372,6 +382,15 @@ def transition_apply(
             submission.submitted_at = now
             if late:
                 submission.is_late = True
+        if "subject_fill" in t.effects and submission.subject is not None:  # before a lock
+            adapter_for(submission.subject).fill(
+                actor=actor,
+                obj=submission.subject,
+                role=t.role,
+                values=dict(subject_values or {}),
+                comment=comment,
+                comment_field=t.comment_field,
+            )
         _run_effects(actor, submission, wf, t, cleaned, reasons)
         submission.save()
 
@@ -424,10 +443,13 @@ def transition_apply(
 
 
 def available_transitions(user: Any, submission: Submission) -> list[Transition]:
-    """Transitions `user` could start now (state and role; deadlines and guards are checked on apply)."""
+    """Transitions `user` could start now (state and role; deadlines and guards are checked on apply).
+    Automatic transitions (taken by a service, e.g. after the last evaluator's scores) are not offered."""
     wf = submission.workflow
     return [
-        t for t in wf.transitions_from(submission.state) if permissions.can_apply_transition(user, submission, t)[0]
+        t
+        for t in wf.transitions_from(submission.state)
+        if not t.automatic and permissions.can_apply_transition(user, submission, t)[0]
     ]
 
 

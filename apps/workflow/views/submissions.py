@@ -183,6 +183,9 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "objection_statuses": [(ObjectionStatus.UPHELD, "异议成立"), (ObjectionStatus.DISMISSED, "异议不成立")],
         "assessments": submission_assessments(user, sub) if subject is not None else [],
     }
+    from .evaluation import service_evaluation_context
+
+    context.update(service_evaluation_context(user, sub))
     return render(request, "workflow/submission_detail.html", context)
 
 
@@ -231,6 +234,7 @@ def submission_transition(request: HttpRequest, pk: int) -> HttpResponse:
             expected_state=request.POST.get("expected_state", ""),
             field_reasons=reasons or None,
             data=post_dict(request, "data__"),
+            subject_values=post_dict(request, "sv__"),
         )
     except ServiceError as exc:
         _flash_refusal(request, sub, exc)

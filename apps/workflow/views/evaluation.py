@@ -1,0 +1,71 @@
+"""The service-evaluation panel of a submission page (服务评价: 分配第三方评价人员, progress,
+the aggregate and its explanation, the confirmed grade) and the city's assignment action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from apps.core.errors import ServiceError
+from apps.orgs.models import AUTHORITY_KINDS
+
+from ..models import Submission
+from ..selectors import submissions_visible_to
+from ..services import evaluation as ev
+from .common import flash_error, require
+
+
+def service_evaluation_context(user: Any, sub: Submission) -> dict[str, Any]:
+    """What the submission page shows of the service evaluation to `user` (empty for other workflows)."""
+    if not ev.is_service_evaluation(sub):
+        return {}
+    from apps.assessment.permissions import can_score_evaluation, is_assigned_evaluator
+
+    evaluation = ev.evaluation_for(sub)
+    org = getattr(user, "organisation", None)
+    is_authority = bool(user.is_superuser or (org is not None and org.kind in AUTHORITY_KINDS))
+    can_assign = ev.can_assign_evaluators(user, sub)[0] and sub.state == ev.SCORING_STATE
+    panel = ev.panel(evaluation) if is_authority else []
+    assigned = {row.user.pk for row in panel}
+    mine = evaluation is not None and is_assigned_evaluator(user, evaluation)
+    after_scoring = sub.state in (ev.CONFIRM_STATE, "confirmed")
+    return {
+        "service_evaluation": {
+            "evaluation": evaluation,
+            "can_assign": can_assign,
+            "candidates": [u for u in ev.evaluator_candidates(user) if u.pk not in assigned] if can_assign else [],
+            "panel": panel,
+            "explanation": ev.explanation(evaluation) if is_authority and after_scoring else None,
+            "is_evaluator": mine,
+            "can_score": mine and can_score_evaluation(user, evaluation)[0],
+            "score_url": reverse("assessment:evaluation_score", args=[evaluation.pk]) if mine else "",
+            "detail_url": reverse("assessment:evaluation_detail", args=[evaluation.pk])
+            if evaluation is not None and is_authority
+            else "",
+            "proposed": sub.data.get("proposed_grade", "") if is_authority else "",
+            "score": sub.data.get("score", "") if is_authority else "",
+            "confirmed": ev.confirmed_grade(sub.cluster) if sub.state == "confirmed" and sub.cluster else None,
+            "grade": sub.data.get("grade", "") if sub.state == "confirmed" else "",
+        }
+    }
+
+
+@require_POST
+def evaluation_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """分配第三方评价人员 (city, 第三方评分)."""
+    sub = get_object_or_404(submissions_visible_to(request.user), pk=pk)
+    require(ev.can_assign_evaluators(request.user, sub))
+    ids = [int(v) for v in request.POST.getlist("evaluators") if v.isdigit()]
+    chosen = list(ev.evaluator_candidates(request.user).filter(pk__in=ids))
+    try:
+        ev.service_evaluation_assign(actor=request.user, submission=sub, evaluators=chosen)
+    except ServiceError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(request, f"已分配第三方评价人员：{'、'.join(str(u) for u in chosen)}。")
+    return redirect("workflow:submission_detail", pk=pk)
