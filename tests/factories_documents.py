@@ -187,14 +187,16 @@ def finished_export(world: Any, *, scope_org: Any, created_by: Any, status: str 
 
 
 def word_import(cluster: Any, operator: Any) -> Any:
-    """A Word import awaiting confirmation (values read from a real filled form)."""
+    """A Word import awaiting confirmation (values read from a real filled form of the current
+    version, which is what the import offers)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from apps.documents.forms import render_form_docx
     from apps.documents.services import word_import_upload
-    from apps.filings.definitions import load_template
+    from apps.filings.definitions import current_templates, load_template
 
-    template = load_template("sh_municipal_application", "2025")
+    version = next(t.version for t in current_templates() if t.code == "sh_municipal_application")
+    template = load_template("sh_municipal_application", version)
     data = render_form_docx(template, {**filled_values(template), "cover_cluster_name": cluster.name})
     upload = SimpleUploadedFile("申报表.docx", data)
     return word_import_upload(

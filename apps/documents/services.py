@@ -24,7 +24,7 @@ from apps.core.audit import audit_record
 from apps.core.errors import ServiceError, require
 from apps.filings import evidence as filing_evidence
 from apps.filings import services as filing_services
-from apps.filings.definitions import Issue, Template, list_templates, load_template, validate
+from apps.filings.definitions import Issue, Template, current_templates, list_templates, load_template, validate
 from apps.filings.models import Filing
 from apps.filings.selectors import filings_visible_to
 
@@ -226,8 +226,10 @@ def export_job_download(*, actor: Any, job: ExportJob) -> IO[bytes]:
 
 
 def importable_templates() -> list[Any]:
-    """Published templates whose official form can be filled in Word and imported."""
-    return [t for t in list_templates() if t.status == "published"]
+    """The forms whose official Word file can be filled and imported: the current published
+    version of each (an import creates a new draft, and new drafts use the current version, as
+    新建填报 does; a .docx of an older version is refused by `_check_same_form` with its version named)."""
+    return current_templates()
 
 
 def _check_same_form(data: bytes, template: Template) -> None:

@@ -15,14 +15,17 @@ from apps.core.models import AuditEvent
 from apps.documents.forms import render_form_docx
 from apps.documents.models import WordImport, WordImportStatus
 from apps.documents.services import word_import_confirm, word_import_discard, word_import_upload
-from apps.filings.definitions import load_template
+from apps.filings.definitions import current_templates, load_template
 from apps.filings.models import Filing, FilingRevision, FilingValue
 from tests.factories_documents import filled_values
 from tests.factories_filings import FilingFactory, ole_bytes, pdf_bytes
 
+# The Word import takes the current version of each form (as 新建填报 does).
+VERSION = next(t.version for t in current_templates() if t.code == "sh_municipal_application")
+
 
 def _template() -> Any:
-    return load_template("sh_municipal_application", "2025")
+    return load_template("sh_municipal_application", VERSION)
 
 
 def _upload(world: Any, data: bytes, name: str = "申报表.docx", **kwargs: Any) -> WordImport:
@@ -30,7 +33,7 @@ def _upload(world: Any, data: bytes, name: str = "申报表.docx", **kwargs: Any
         actor=kwargs.pop("actor", world.operator),
         cluster=kwargs.pop("cluster", world.cluster_pudong),
         template_code="sh_municipal_application",
-        template_version="2025",
+        template_version=VERSION,
         reporting_year=2025,
         file=SimpleUploadedFile(name, data),
     )
@@ -205,3 +208,25 @@ def test_discarding_deletes_the_uploaded_file_unless_another_import_still_needs_
     with django_capture_on_commit_callbacks(execute=True):
         word_import_discard(actor=world.operator, word_import=alone)
     assert not default_storage.exists(alone.stored_name)
+
+
+def test_a_docx_of_an_older_version_of_the_form_is_refused_naming_both_versions(world: Any) -> None:
+    old = render_form_docx(load_template("sh_municipal_application", "2020-2022"), {"cover_cluster_name": "某集群"})
+    with pytest.raises(ServiceError, match=f"是2020-2022版，本次导入的是{VERSION}版") as exc:
+        _upload(world, old)
+    assert exc.value.field == "file"
+    assert not WordImport.objects.exists() and not Filing.objects.exists()
+
+
+def test_only_the_current_version_of_a_form_can_be_chosen_for_import(world: Any) -> None:
+    with pytest.raises(ServiceError, match="请选择要导入的表单") as exc:
+        word_import_upload(
+            actor=world.operator,
+            cluster=world.cluster_pudong,
+            template_code="sh_municipal_application",
+            template_version="2020-2022",
+            reporting_year=2025,
+            file=SimpleUploadedFile("申报表.docx", _filled_in_word()),
+        )
+    assert exc.value.field == "template"
+    assert not WordImport.objects.exists()

@@ -17,7 +17,7 @@ from docx import Document
 from apps.documents.forms import render_form_docx
 from apps.documents.forms.reader import import_docx
 from apps.documents.models import WordImport, WordImportStatus
-from apps.filings.definitions import load_template
+from apps.filings.definitions import current_templates, load_template
 from apps.filings.models import Filing
 from tests.factories_documents import word_import
 
@@ -28,8 +28,12 @@ def _client(user: Any) -> Client:
     return c
 
 
+# The Word import offers the current version of each form (as 新建填报 does).
+VERSION = next(t.version for t in current_templates() if t.code == "sh_municipal_application")
+
+
 def _template() -> Any:
-    return load_template("sh_municipal_application", "2025")
+    return load_template("sh_municipal_application", VERSION)
 
 
 def _filled() -> bytes:
@@ -53,7 +57,7 @@ def _post(client: Client, world: Any, data: bytes, name: str = "申报表.docx")
         reverse("documents:import_upload"),
         {
             "cluster": world.cluster_pudong.pk,
-            "template": "sh_municipal_application@2025",
+            "template": f"sh_municipal_application@{VERSION}",
             "year": "2025",
             "file": SimpleUploadedFile(name, data),
         },
@@ -63,15 +67,15 @@ def _post(client: Client, world: Any, data: bytes, name: str = "申报表.docx")
 def test_the_operator_sees_the_upload_form_with_its_clusters_and_the_blank_to_download(world: Any) -> None:
     html = _client(world.operator).get(reverse("documents:import_upload")).content.decode()
     assert world.cluster_pudong.name in html and world.cluster_huangpu.name not in html
-    assert reverse("documents:blank_form", args=["sh_municipal_application", "2025"]) in html
+    assert reverse("documents:blank_form", args=["sh_municipal_application", VERSION]) in html
 
 
 def test_the_blank_form_downloads_as_the_official_docx_with_nothing_filled(world: Any) -> None:
-    response = _client(world.operator).get(reverse("documents:blank_form", args=["sh_municipal_application", "2025"]))
+    response = _client(world.operator).get(reverse("documents:blank_form", args=["sh_municipal_application", VERSION]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     data = b"".join(response.streaming_content)
     doc = Document(BytesIO(data))
-    assert doc.core_properties.subject == "sh_municipal_application/2025"
+    assert doc.core_properties.subject == f"sh_municipal_application/{VERSION}"
     values, _prov, _unreadable = import_docx(_template(), data)
     assert values == {}
 
@@ -136,7 +140,7 @@ def test_a_docx_of_another_form_is_refused(world: Any) -> None:
 def test_a_post_without_a_file_asks_for_one(world: Any) -> None:
     response = _client(world.operator).post(
         reverse("documents:import_upload"),
-        {"cluster": world.cluster_pudong.pk, "template": "sh_municipal_application@2025"},
+        {"cluster": world.cluster_pudong.pk, "template": f"sh_municipal_application@{VERSION}"},
     )
     assert response.status_code == 400 and "请选择填好的 Word（.docx）文件。" in response.content.decode()
 
