@@ -16,7 +16,9 @@ notifications are what real use would leave. States seeded:
 - the Zhangjiang IC cluster's (demo_operator) annual report — a complete 2024 report on the
   annual-report form — submitted on time, awaiting the district; every other recognised
   cluster's annual report is overdue (no demo operator login files them), so the lifecycle page
-  lists them; the service evaluations wait for their operators to start the evaluation form.
+  lists them; the service evaluations wait for their operators to start the evaluation form,
+  except 临港 民用航空's (demo_op_pudong_aero): its self-assessment is submitted and the city has
+  assigned the demo evaluator (demo_evaluator), who has it as 待评分.
 Idempotent: a second run finds the campaign and changes nothing. Deterministic: no randomness.
 """
 
@@ -116,6 +118,7 @@ def seed_workflow(world: DemoWorld) -> None:
         score_save,
         submission_open_form,
     )
+    from .services.evaluation import service_evaluation_assign
 
     city = world.users["city_staff"]
     xuhui = world.clusters["xh_chip"].district
@@ -181,6 +184,18 @@ def seed_workflow(world: DemoWorld) -> None:
     report_form = submission_open_form(actor=world.users["operator"], submission=report)
     fill_application(actor=world.users["operator"], filing=report_form, date=_at(-4).date().isoformat())
     _apply(world.users["operator"], report, "submit", now=_at(-4, 10))
+
+    # 临港 民用航空's self-assessment (附件3), submitted on time; the city assigned the demo evaluator,
+    # who has yet to score it (待评分).
+    aero = world.clusters["pd_aero"]
+    aero_operator = _user(
+        world, "operator_pd_aero", "demo_op_pudong_aero", aero.operator, Role.OPERATOR_STAFF, "临港航空填报（演示）"
+    )
+    evaluation = Submission.objects.get(campaign=campaign, workflow_key="service_evaluation", cluster=aero)
+    evaluation_form = submission_open_form(actor=aero_operator, submission=evaluation)
+    fill_application(actor=aero_operator, filing=evaluation_form, date=_at(-5).date().isoformat())
+    _apply(aero_operator, evaluation, "submit", now=_at(-5, 10))
+    service_evaluation_assign(actor=city, submission=evaluation, evaluators=[world.users["evaluator"]])
 
     track = campaign.tracks.get(workflow_key="municipal_application")
     for key, _username, _label, state in APPLICANTS:
@@ -264,7 +279,18 @@ def reset_workflow() -> None:
         Submission.objects.filter(pk__in=sub_ids, subject_type=filing_ct).values_list("subject_id", flat=True)
     )
     sub_ct = ContentType.objects.get_for_model(Submission)
-    from apps.assessment.models import AssessmentRecord
+    from apps.assessment.models import AssessmentRecord, ServiceEvaluation
+
+    from .services.evaluation import evaluation_for
+
+    evaluated = [
+        evaluation_for(s) for s in Submission.objects.filter(pk__in=sub_ids, workflow_key="service_evaluation")
+    ]
+    evaluation_ids = [e.pk for e in evaluated if e is not None]
+    Assignment.objects.filter(
+        content_type=ContentType.objects.get_for_model(ServiceEvaluation), object_id__in=evaluation_ids
+    ).delete()
+    ServiceEvaluation.objects.filter(pk__in=evaluation_ids).delete()
 
     AssessmentRecord.objects.filter(content_type=sub_ct, object_id__in=sub_ids).delete()
     Assignment.objects.filter(content_type=sub_ct, object_id__in=sub_ids).delete()
