@@ -8,6 +8,10 @@ through `services.forms.submission_open_form`). From then on:
   only those fields; the keys are the template's field keys and the pages show them by label
   (“二、主导产业情况 · 集群企业数量”);
 - the authority locks the form when the review no longer needs the operator (`filing_lock`);
+- a transition with the effect `subject_fill` (区级推荐 / 区确认 / 省级推荐) writes the acting
+  reviewer's own fields of the form (the template's `filled_by: district|city|province`: opinion,
+  seal, date) through `filing_fill_reviewer_fields`, the comment going to its `comment_field`; a
+  form version without such fields (the first 2025 files) is left as it is;
 - the reviewer's diff of a resubmission is the filings app's `submission_diff` (the snapshots
   kept in FilingRevision at each submission), read with the template's labels.
 """
@@ -20,7 +24,7 @@ from typing import Any
 from django.db import models
 from django.urls import reverse
 
-from .subjects import DiffRow, FormField, FormSection, SubjectAdapter, register_adapter
+from .subjects import DiffRow, FormField, FormSection, ReviewerInput, SubjectAdapter, register_adapter
 
 
 @dataclass(frozen=True)
@@ -37,14 +41,15 @@ def _template(filing: Any) -> Any:
 
 def _labels(filing: Any) -> _Labels:
     """Field keys a reviewer may flag, labelled with their section (computed fields have no
-    stored value of their own: a reviewer flags the fields they are computed from)."""
+    stored value of their own: a reviewer flags the fields they are computed from; the fields a
+    reviewer fills itself are never returned to the applicant)."""
     template = _template(filing)
     flat: dict[str, str] = {}
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     for section in template.sections:
         rows = []
         for f in section.fields:
-            if f.kind == "computed":
+            if f.kind == "computed" or f.by_reviewer:
                 continue
             label = f"{section.heading} · {f.label}"
             flat[f.key] = label
@@ -156,7 +161,7 @@ class FilingAdapter(SubjectAdapter):
                         text=text,
                         evidence=evidence.get(f.key, 0),
                         reopened=f.key in reopened,
-                        note=note,
+                        note=note or f.filled_by_note,
                     )
                 )
             sections.append(FormSection(heading=section.heading, fields=rows))
@@ -199,6 +204,58 @@ class FilingAdapter(SubjectAdapter):
 
         if obj.status != "locked":  # type: ignore[attr-defined]
             filing_lock(actor=actor, filing=obj, note="审核流程锁定")  # type: ignore[arg-type]
+
+    def fill(
+        self, *, actor: Any, obj: models.Model, role: str, values: dict[str, Any], comment: str, comment_field: str
+    ) -> None:
+        from apps.filings.services import filing_fill_reviewer_fields
+
+        template = _template(obj)
+        mine = template.keys_filled_by(role)
+        if not mine:
+            return  # the form has no part for this reviewer (e.g. a first 2025 version)
+        given = {k: v for k, v in values.items() if k in template.fields}
+        if comment_field in mine and comment:
+            given[comment_field] = comment
+        filing_fill_reviewer_fields(
+            actor=actor,
+            filing=obj,  # type: ignore[arg-type]
+            party=role,
+            values=given,
+            note="审核流程办理时填写",
+        )
+
+    def reviewer_inputs(self, obj: models.Model, role: str, user: Any, comment_field: str) -> list[ReviewerInput]:
+        """The reviewer's fields other than the one the comment fills; a seal line defaults to the
+        reviewer's organisation, a date to today (both editable)."""
+        from django.utils import timezone
+
+        template = _template(obj)
+        data = dict(obj.data or {})  # type: ignore[attr-defined]
+        org = getattr(user, "organisation", None)
+        out = []
+        for key in template.keys_filled_by(role):
+            if key == comment_field:
+                continue
+            f = template.field(key)
+            value = data.get(key)
+            if value in (None, ""):
+                if f.kind == "date":
+                    value = timezone.localdate().isoformat()
+                elif f.kind == "text" and "公章" in f.label and org is not None:
+                    value = org.name
+            out.append(
+                ReviewerInput(
+                    key=key,
+                    label=f.label,
+                    kind=f.kind if f.kind in ("narrative", "date") else "text",
+                    value="" if value is None else str(value),
+                    required=f.required,
+                    max_chars=f.max_chars,
+                    help=f.help,
+                )
+            )
+        return out
 
 
 def bind_subjects() -> None:

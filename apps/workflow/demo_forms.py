@@ -16,9 +16,9 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 APPLICATION_TEMPLATE = "sh_municipal_application"
-APPLICATION_VERSION = "2025"
+APPLICATION_VERSION = "2025.2"  # the 2025 form with the district's own fields (filled_by)
 ANNUAL_REPORT_TEMPLATE = "sh_annual_report"
-ANNUAL_REPORT_VERSION = "2025"
+ANNUAL_REPORT_VERSION = "2025.2"
 SERVICE_EVALUATION_TEMPLATE = "sh_service_evaluation"
 SERVICE_EVALUATION_VERSION = "2025"
 AREA_SOFT_LIMIT_CODE = "rule:area_soft_limit"
@@ -439,7 +439,9 @@ def service_evaluation_values(cluster: Any, *, date: str = "2025-03-20") -> tupl
 
 FILLERS = {
     (APPLICATION_TEMPLATE, APPLICATION_VERSION): application_values,
+    (APPLICATION_TEMPLATE, "2025"): application_values,  # the first 2025 file: same applicant fields
     (ANNUAL_REPORT_TEMPLATE, ANNUAL_REPORT_VERSION): annual_report_values,
+    (ANNUAL_REPORT_TEMPLATE, "2025"): annual_report_values,
     (SERVICE_EVALUATION_TEMPLATE, SERVICE_EVALUATION_VERSION): service_evaluation_values,
 }
 

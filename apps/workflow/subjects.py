@@ -105,6 +105,29 @@ class SubjectAdapter:
     def lock(self, *, actor: Any, obj: models.Model) -> None:
         return None
 
+    def fill(
+        self, *, actor: Any, obj: models.Model, role: str, values: dict[str, Any], comment: str, comment_field: str
+    ) -> None:
+        """The acting reviewer (`role`) writes its own part of the subject (effect subject_fill)."""
+        return None
+
+    def reviewer_inputs(self, obj: models.Model, role: str, user: Any, comment_field: str) -> list[ReviewerInput]:
+        """The subject's fields `role` fills on the transition form (besides the comment)."""
+        return []
+
+
+@dataclass(frozen=True)
+class ReviewerInput:
+    """One field of the subject a reviewer fills on the transition form (e.g. 推荐单位（公章）)."""
+
+    key: str
+    label: str
+    kind: str  # "text" | "narrative" | "date"
+    value: str
+    required: bool = False
+    max_chars: int | None = None
+    help: str = ""
+
 
 class ClusterAdapter(SubjectAdapter):
     """A cluster's basic information (集群基本情况) as a subject: used where no form is attached."""

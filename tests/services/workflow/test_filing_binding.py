@@ -258,7 +258,7 @@ def test_a_campaign_names_only_published_form_templates(world: Any) -> None:
         tracks=[{**track, "template_code": "sh_municipal_application"}],
         deadlines=due,
     )
-    assert c.tracks.values_list("template_code", "template_version").get() == ("sh_municipal_application", "2025")
+    assert c.tracks.values_list("template_code", "template_version").get() == ("sh_municipal_application", "2025.2")
 
 
 def test_a_cluster_holding_a_valid_municipal_recognition_is_not_a_new_applicant(world: Any, campaign: Any) -> None:
