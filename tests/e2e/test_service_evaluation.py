@@ -158,3 +158,5 @@ def test_self_assessment_third_party_scoring_and_the_city_confirmed_grade_seen_b
     assert f"评价等级（市级确认）：{sub.data['grade']}" in grade and "专项资金" in grade
     assert page.locator("#stage").inner_text() == "评价等级已确认"
     tabs.snap(page, "operator-confirmed-grade")
+    page = tabs.go(world.operator, f"/clusters/{world.cluster_pudong.pk}/")
+    assert sub.data["grade"] in page.locator("#service-grade").inner_text()

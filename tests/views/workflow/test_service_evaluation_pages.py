@@ -138,3 +138,13 @@ def test_the_last_evaluator_submitting_on_the_page_moves_the_track_and_the_city_
     assert sub.state == "confirmed"
     operator_page = _client(world.operator).get(reverse("workflow:submission_detail", args=[sub.pk])).content.decode()
     assert "评价等级（市级确认）：<strong>良好</strong>，可申报专项资金" in operator_page
+    cluster_page = _client(world.operator).get(reverse("clusters:detail", args=[world.cluster_pudong.pk]))
+    assert "<strong>良好</strong>（2024年度，市级确认" in cluster_page.content.decode()
+    assert "可申报专项资金" in cluster_page.content.decode()
+
+
+def test_the_cluster_page_says_when_there_is_no_confirmed_grade(world: Any) -> None:
+    submitted_evaluation(world)
+    page = _client(world.operator).get(reverse("clusters:detail", args=[world.cluster_pudong.pk])).content.decode()
+    assert "尚无市级确认的服务评价等级" in page
+    assert _client(world.nobody).get(reverse("clusters:detail", args=[world.cluster_pudong.pk])).status_code == 404
