@@ -55,6 +55,17 @@ def service_evaluation_context(user: Any, sub: Submission) -> dict[str, Any]:
     }
 
 
+def hide_unconfirmed_scores(sub: Submission, rows: list[dict[str, Any]], acts_as_applicant: bool) -> None:
+    """The operator learns its grade when the city confirms it: until then the history rows of
+    the automatic 第三方评分完成 keep only the step (no score, proposed grade or opinions)."""
+    if not (acts_as_applicant and ev.is_service_evaluation(sub)) or sub.state == "confirmed":
+        return
+    for row in rows:
+        if row["e"].transition == ev.AUTO_TRANSITION:
+            row["data"] = []
+            row["hidden_comment"] = True
+
+
 @require_POST
 def evaluation_assign(request: HttpRequest, pk: int) -> HttpResponse:
     """分配第三方评价人员 (city, 第三方评分)."""

@@ -147,10 +147,11 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         state.owner == "county" and permissions.has_workflow_role(user, "county", sub)
     )
     track = sub.track
+    events = _event_rows(sub, labels)
     context = {
         "sub": sub,
         "wf": wf,
-        "events": _event_rows(sub, labels),
+        "events": events,
         "transitions": [(t, _button_style(t)) for t in transitions],
         "acts_as_applicant": acts_as_applicant,
         "field_labels": labels,
@@ -183,9 +184,10 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "objection_statuses": [(ObjectionStatus.UPHELD, "异议成立"), (ObjectionStatus.DISMISSED, "异议不成立")],
         "assessments": submission_assessments(user, sub) if subject is not None else [],
     }
-    from .evaluation import service_evaluation_context
+    from .evaluation import hide_unconfirmed_scores, service_evaluation_context
 
     context.update(service_evaluation_context(user, sub))
+    hide_unconfirmed_scores(sub, events, acts_as_applicant)
     return render(request, "workflow/submission_detail.html", context)
 
 

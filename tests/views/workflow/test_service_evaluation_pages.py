@@ -115,6 +115,8 @@ def test_the_last_evaluator_submitting_on_the_page_moves_the_track_and_the_city_
     assert "优秀 ≥" in page and 'data-transition="city_confirm_grade"' in page
     operator_page = _client(world.operator).get(reverse("workflow:submission_detail", args=[sub.pk])).content.decode()
     assert 'id="evaluation-explanation"' not in operator_page
+    assert "第三方评分完成" in operator_page  # the step, but not yet the score, grade or opinions
+    assert sub.data["score"] not in operator_page and "服务体系健全" not in operator_page
 
     response = _client(world.city_staff).post(
         reverse("workflow:submission_transition", args=[sub.pk]),
