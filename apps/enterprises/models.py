@@ -101,7 +101,10 @@ QUALITY_KINDS = (
 class Firm(models.Model):
     """企业, identified by its 统一社会信用代码 (normalised, checksum-valid)."""
 
-    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    # Unique by a constraint rather than `unique=True`: on PostgreSQL the latter adds a second
+    # (varchar_pattern_ops) index for LIKE 'x%' that no query uses (the list search is
+    # icontains), and every imported firm would pay for maintaining it.
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
     name = models.CharField("企业名称（现名）", max_length=200)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -110,6 +113,7 @@ class Firm(models.Model):
         verbose_name = "企业"
         verbose_name_plural = "企业"
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["credit_code"], name="uniq_firm_credit_code")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.credit_code}）"
