@@ -252,7 +252,7 @@ def documents_access_entries() -> dict[str, Any]:
         )
     entries["documents:blank_form"] = Access(
         allowed=EVERYONE,
-        inside=lambda w: {"code": "sh_municipal_application", "version": "2025"},
+        inside=lambda w: {"code": "sh_municipal_application", "version": "2025.2"},  # the current version
         outside=lambda w: {"code": "sh_municipal_application", "version": "1999"},
         outside_visible=NO_ONE,
         notes="outside: no such (published) template version, so no blank to download",

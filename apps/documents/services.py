@@ -393,9 +393,15 @@ def word_import_confirm(*, actor: Any, word_import: WordImport) -> Filing:
             reporting_year=locked.reporting_year,
             prefill=False,
         )
+        # The reviewing authority's part of the paper form (filled_by: district/province — its
+        # opinion, seal, date) is never imported into the applicant's draft.
+        template = filing_services.template_of(filing)
+        values = {
+            k: v for k, v in locked.values.items() if k not in template.fields or not template.field(k).by_reviewer
+        }
         try:
             filing_services.filing_save_draft(
-                actor=actor, filing=filing, values=dict(locked.values), expected_revision=filing.revision
+                actor=actor, filing=filing, values=values, expected_revision=filing.revision
             )
         except filing_services.FilingInvalid as exc:
             details = "；".join(i.message for i in exc.issues[:5])

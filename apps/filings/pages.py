@@ -128,8 +128,13 @@ class SectionView:
 
     @property
     def progress(self) -> tuple[int, int]:
-        # Optional fields count only once filled, so a section can be complete without them.
-        countable = [fv for fv in self.fields if fv.f.kind != "computed" and (fv.f.required or fv.filled)]
+        # Optional fields count only once filled, so a section can be complete without them; so
+        # do the fields a reviewing authority fills (the applicant is not asked for them).
+        countable = [
+            fv
+            for fv in self.fields
+            if fv.f.kind != "computed" and ((fv.f.required and not fv.f.by_reviewer) or fv.filled)
+        ]
         return sum(1 for fv in countable if fv.filled), len(countable)
 
     @property

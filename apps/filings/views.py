@@ -192,7 +192,7 @@ def _conflict_rows(
 @require_GET
 def filing_edit(request: HttpRequest, pk: int) -> HttpResponse:
     filing = get_object_or_404(filings_visible_to(request.user), pk=pk)
-    if permissions.is_operator_staff(request.user) and filing.status not in (
+    if permissions.is_applicant(request.user, filing) and filing.status not in (
         FilingStatus.DRAFT,
         FilingStatus.RETURNED,
     ):
