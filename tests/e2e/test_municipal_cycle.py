@@ -166,7 +166,7 @@ def test_a_whole_municipal_cycle_with_every_role_seeing_exactly_its_todos(cycle:
     page.fill("#body", "请各区组织集群运营管理机构在线填写申报表并上传佐证材料。")
     page.check("#track__municipal_application")
     page.select_option("select[name=audience__municipal_application]", "new_applicants")
-    page.select_option("select[name=template__municipal_application]", "sh_municipal_application@2025")
+    page.select_option("select[name=template__municipal_application]", "sh_municipal_application@2025.2")
     page.fill("#deadline__application_submission", _deadline_input(20))
     page.fill("#deadline__district_review", _deadline_input(40))
     page.fill("#deadline__city_review", _deadline_input(70))
@@ -190,6 +190,10 @@ def test_a_whole_municipal_cycle_with_every_role_seeing_exactly_its_todos(cycle:
     sub = Submission.objects.get(campaign=campaign, cluster=world.cluster_pudong)
     filing = sub.subject
     assert filing is not None and filing.template_code == "sh_municipal_application"
+    # The district's part of the form (九 推荐意见, 推荐单位（公章）) is read-only here, saying who fills it.
+    opinion = page.locator("#field-district_recommendation")
+    assert "由区级中小企业主管部门填写" in opinion.inner_text()
+    assert opinion.locator("[name='v:district_recommendation']").is_disabled()
     sub_url = f"/workflow/submissions/{sub.pk}/"
     cycle.check_todos("application started", {"operator": [("草稿", sub_url)]})
     # The form's values and evidence: filled by the filings services (see the module doc).
@@ -242,7 +246,22 @@ def test_a_whole_municipal_cycle_with_every_role_seeing_exactly_its_todos(cycle:
     assert "集群企业数量" in diff and "2024年 458" in diff and "2024年 457" in diff
     assert "2023年" not in diff, "only the changed year is shown"
     cycle.snap(page, "district-sees-diff")
-    cycle.act("district", sub, "district_recommend", "材料齐全，符合申报条件，同意推荐。")
+    page = cycle.go("district", sub_url)
+    seal = page.locator("#district_recommend-sv-district_recommendation_seal")
+    assert seal.input_value() == world.pudong.name  # the seal line defaults to the district
+    page = cycle.act(
+        "district",
+        sub,
+        "district_recommend",
+        "材料齐全，符合申报条件，同意推荐。",
+        **{"sv-district_recommendation_seal": "浦东新区科技和经济委员会"},
+    )
+    filing.refresh_from_db()
+    assert filing.data["district_recommendation"] == "材料齐全，符合申报条件，同意推荐。"
+    assert filing.data["district_recommendation_seal"] == "浦东新区科技和经济委员会"
+    printed = cycle.go("operator", f"/filings/{filing.pk}/print/")
+    assert "材料齐全，符合申报条件，同意推荐。" in printed.content() and "浦东新区科技和经济委员会" in printed.content()
+    cycle.snap(printed, "printed-form-with-district-recommendation")
     cycle.check_todos("recommended", {r: [("市形式审查", sub_url)] for r in CITY})
 
     # 6. The city passes the formal review (the form is locked) and assigns three experts.
