@@ -11,11 +11,13 @@ thousands separators, numbers stored as text, “无”, date serial numbers; th
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from itertools import repeat
 from typing import Any
 
 from .models import QUALIFICATION_LEVELS, ListingStatus, QualificationKind, QualificationLevel
@@ -514,25 +516,30 @@ def _fast_year(parse: Parser) -> Parser:
     return fast
 
 
-def _fast_words(parse: Parser) -> Parser:
+class _Words:
     """Dropdown-like cells (是/否, levels, industries): the same few strings again and again."""
-    cache: dict[str, Any] = {}
-    empty = _empty_result(parse)
 
-    def fast(value: Any) -> Any:
+    def __init__(self, parse: Parser) -> None:
+        self.parse = parse
+        self.cache: dict[str, Any] = {}
+        self.empty = _empty_result(parse)
+
+    def __call__(self, value: Any) -> Any:
         if value.__class__ is str:
             try:
-                return cache[value]
+                return self.cache[value]
             except KeyError:
-                result = parse(value)  # raises CellError for a bad word: never cached
-                if len(cache) < _CACHE_LIMIT:
-                    cache[value] = result
+                result = self.parse(value)  # raises CellError for a bad word: never cached
+                if len(self.cache) < _CACHE_LIMIT:
+                    self.cache[value] = result
                 return result
         if value is None:
-            return empty
-        return parse(value)
+            return self.empty
+        return self.parse(value)
 
-    return fast
+
+def _fast_words(parse: Parser) -> Parser:
+    return _Words(parse)
 
 
 _TEXT_NOTHING = frozenset({"无", "-", "—"})
@@ -576,3 +583,109 @@ def fast_parser(column: Column) -> Parser:
     if column.kind == "text" and isinstance(column.parse, _Text):
         return _fast_text(column.parse, column.parse.max_len)
     return column.parse
+
+
+# —— whole columns ——
+# The importer parses a block of rows column by column. A column whose cells are all of the
+# common kind (every amount a float in range, every text already clean, every dropdown word
+# seen before) is converted by C-level passes (`map`, `join`, `min`/`max`) with the very
+# results the cell parsers give; any other column is parsed cell by cell with `fast_parser`.
+
+ColumnParser = Callable[[Sequence[Any]], tuple[list[Any], list[int]]]
+_MISS = object()
+
+
+def _floats_within(cells: Sequence[Any], low: float, high: float, *, high_included: bool) -> bool:
+    """Every cell a finite float with low <= cell < high (or <= high)."""
+    if not cells or set(map(type, cells)) != {float}:
+        return False
+    if not math.isfinite(sum(cells)):  # a NaN or an infinity anywhere makes the sum one
+        return False
+    top = max(cells)
+    return min(cells) >= low and (top <= high if high_included else top < high)
+
+
+def _clean_texts(cells: Sequence[Any], max_len: int) -> bool:
+    """Every cell a string that `_fast_text` returns unchanged (checked on the joined column:
+    the newline joining them is neither printable nor a space, and composes with nothing)."""
+    if not cells or set(map(type, cells)) != {str}:
+        return False
+    if max(map(len, cells)) > max_len or not _TEXT_NOTHING.isdisjoint(cells):
+        return False
+    joined = "\n".join(cells)
+    if not "".join(cells).isprintable() or "  " in joined:
+        return False
+    wrapped = f"\n{joined}\n"
+    if "\n " in wrapped or "\n=" in wrapped or " \n" in wrapped:
+        return False
+    return unicodedata.is_normalized("NFKC", joined)
+
+
+def fast_column(column: Column) -> ColumnParser:
+    """A parser of a block of cells of `column`: (values, positions of cells that raised CellError).
+
+    A failed cell's value is None; the importer re-reads its row cell by cell for the messages.
+    """
+    fast = fast_parser(column)
+
+    def cell_by_cell(cells: Sequence[Any]) -> tuple[list[Any], list[int]]:
+        try:
+            return list(map(fast, cells)), []
+        except CellError:
+            pass
+        values: list[Any] = []
+        failed: list[int] = []
+        for i, value in enumerate(cells):
+            try:
+                values.append(fast(value))
+            except CellError:
+                values.append(None)
+                failed.append(i)
+        return values, failed
+
+    if column.kind == "number":
+
+        def numbers(cells: Sequence[Any]) -> tuple[list[Any], list[int]]:
+            if _floats_within(cells, 0.0, 1e13, high_included=False):  # `_fast_decimal`'s float case
+                with localcontext() as ctx:
+                    ctx.rounding = ROUND_HALF_UP
+                    return list(map(Decimal.quantize, map(Decimal, map(repr, cells)), repeat(TWO_PLACES))), []
+            return cell_by_cell(cells)
+
+        return numbers
+    if column.kind == "int":
+
+        def ints(cells: Sequence[Any]) -> tuple[list[Any], list[int]]:
+            if _floats_within(cells, 0.0, 1e9, high_included=True) and all(map(float.is_integer, cells)):
+                return list(map(int, cells)), []  # `_fast_int`'s float case
+            return cell_by_cell(cells)
+
+        return ints
+    if isinstance(fast, _Words):
+        words = fast
+
+        def lookup(cells: Sequence[Any]) -> tuple[list[Any], list[int]]:
+            values = list(map(words.cache.get, cells, repeat(_MISS)))
+            if _MISS not in values:
+                return values, []
+            failed: list[int] = []
+            for i, value in enumerate(values):
+                if value is _MISS:
+                    try:
+                        values[i] = words(cells[i])
+                    except CellError:
+                        values[i] = None
+                        failed.append(i)
+            return values, failed
+
+        return lookup
+    if column.kind == "text" and isinstance(column.parse, _Text):
+        max_len = column.parse.max_len
+
+        def texts(cells: Sequence[Any]) -> tuple[list[Any], list[int]]:
+            if _clean_texts(cells, max_len):
+                return list(cells), []
+            return cell_by_cell(cells)
+
+        return texts
+    return cell_by_cell

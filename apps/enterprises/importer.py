@@ -6,20 +6,26 @@ Chinese (第12行「统一社会信用代码」校验位错误). The service lay
 the valid rows (stage.py) and commits them all-or-nothing (store.py).
 
 Up to 200,000 rows pass through here, so the work per row is kept small: the sheet's columns
-are planned once (which cell goes where, through which fast parser), a row's values are a
-plain list in `ROW_FIELDS` order rather than a dict, and the rare paths (formula cells, errors,
-qualification years without a level) are only taken when they occur.
+are planned once (which cell goes where, through which parser), rows are taken in blocks of
+PROGRESS_EVERY and each block is parsed column by column (`columns.fast_column`: a column whose
+cells are all of the common kind — floats in range, clean text, known dropdown words — is
+converted by C-level passes; any other is parsed cell by cell) and assembled into `ROW_FIELDS`
+lists column by column (`_assemble_block`). The row checks (credit code, duplicates, required
+cells, qualifications, size class with its reason, warnings) then run per row. The rare paths
+(formula cells, faulty cells, qualification years without a level) redo their row cell by cell,
+exactly as a row on its own, so the messages name every fault of the row in column order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import call, itemgetter
+from itertools import islice, repeat
+from operator import itemgetter
 from typing import Any
 
 from . import credit_code
-from .columns import COLUMN_BY_KEY, COLUMNS, QUAL_KINDS, REQUIRED_KEYS, CellError, clean_text, fast_parser
+from .columns import COLUMN_BY_KEY, COLUMNS, QUAL_KINDS, REQUIRED_KEYS, CellError, clean_text, fast_column, fast_parser
 from .models import QualificationKind
 from .reader import RawSheet, col_letter
 from .sme_size import Industry, SizeClass, classify_values
@@ -188,6 +194,27 @@ def _assemble(vals: Sequence[Any]) -> list[Any]:
     return data
 
 
+def _assemble_block(by_slot: Sequence[Iterable[Any]], n: int) -> list[list[Any]]:
+    """`_assemble` for a block of n rows at once, column by column (absent columns repeat None)."""
+    data: list[Iterable[Any]] = list(by_slot[:_WIDTH])
+    for i in _BLANK_TEXT:
+        col = data[i]
+        data[i] = repeat("") if isinstance(col, repeat) else ["" if v is None else v for v in col]
+    for i in _FLAGS:
+        col = data[i]
+        data[i] = repeat(False) if isinstance(col, repeat) else list(map(bool, col))
+    col = data[_RELATED]
+    data[_RELATED] = repeat(True) if isinstance(col, repeat) else [True if v is None else v for v in col]
+    col = data[_LISTING]
+    data[_LISTING] = repeat("none") if isinstance(col, repeat) else [v or "none" for v in col]
+    products = [by_slot[i] for i in _PRODUCT_SLOTS]
+    if all(isinstance(col, repeat) for col in products):
+        data[_PRODUCTS] = [[] for _ in range(n)]
+    else:
+        data[_PRODUCTS] = [[p for p in trio if p] for trio in zip(*products, strict=False)]
+    return list(map(list, zip(*data, strict=False)))  # bounded by the products column (n rows)
+
+
 def validate_sheet(
     sheet: RawSheet, year: int, progress: Callable[[int, int | None], None] | None = None
 ) -> ParseResult:
@@ -221,20 +248,20 @@ def validate_sheet(
     code_idx = by_key.get("credit_code")
     validate_code, clean_code = credit_code.validate, credit_code.is_valid_clean
     width = len(_KEYS)
-    # Common path, per row: pick the mapped cells, run each column's parser over its cell (`map`
-    # in C), then lay the results out by slot — all in C-level calls. A row with a faulty cell
-    # or a formula is redone cell by cell to collect every error.
-    idxs = [idx for idx, _slot, _parse, _header in plan]
-    parsers = [parse for _idx, _slot, parse, _header in plan]
-    pick = _picker(idxs)
-    position = {slot: i for i, (_idx, slot, _parse, _header) in enumerate(plan)}
-    gather = _picker([position.get(slot, len(plan)) for slot in range(width)])  # len(plan) → the None
-    need = max([*idxs, code_idx if code_idx is not None else -1]) + 1
+    # Rows are taken in blocks; each block is parsed column by column (`fast_column`: C-level
+    # passes where a column holds only the common kind of cell), then the row checks below run
+    # per row. A row with a faulty cell or a formula is redone cell by cell to collect every error.
+    column_plan = [
+        (idx, _SLOT[key], fast_column(COLUMN_BY_KEY[key]))
+        for idx, key in sorted(columns.items())
+        if COLUMN_BY_KEY[key].kind != "code"
+    ]
+    need = max([*(idx for idx, _slot, _parse, _header in plan), code_idx if code_idx is not None else -1]) + 1
     formula_rows = {r for r, _c in formulas}
     pick_required = _picker([slot for slot, _header in required])
     pick_quals = _picker([slot for plan_ in qual_plan for slot in plan_[1:3]])
 
-    def cell_by_cell(rownum: int, cells: list[Any]) -> tuple[list[Any], list[RowError]]:
+    def cell_by_cell(rownum: int, cells: Sequence[Any]) -> tuple[list[Any], list[RowError]]:
         vals: list[Any] = [None] * width
         found: list[RowError] = []
         for idx, slot, parse, header in plan:
@@ -247,85 +274,111 @@ def validate_sheet(
                 found.append(RowError(rownum, header, str(exc)))
         return vals, found
 
+    def block_values(
+        rownums: Sequence[int], block: Sequence[Sequence[Any]]
+    ) -> tuple[list[Any], list[list[Any]], set[int]]:
+        """Every row's working values (by slot), its `ROW_FIELDS` values (`_assemble`d) and the
+        positions of rows to redo cell by cell."""
+        by_slot: list[Any] = [repeat(None)] * width
+        redo: set[int] = set()
+        cells_by_column = list(zip(*block, strict=False))  # rows may be longer than `need`
+        for idx, slot, parse_column in column_plan:
+            by_slot[slot], failed = parse_column(cells_by_column[idx])
+            redo.update(failed)
+        if formula_rows:
+            redo.update(i for i, r in enumerate(rownums) if r in formula_rows)
+        if not column_plan:
+            return [(None,) * width] * len(block), [_assemble((None,) * width) for _ in block], redo
+        # The absent columns' slots repeat None (zip stops at the present ones).
+        return list(zip(*by_slot, strict=False)), _assemble_block(by_slot, len(block)), redo
+
     errors: list[RowError] = []
     failing: dict[int, list[Any]] = {}
     parsed: list[ParsedRow] = []
     preview: list[list[str]] = []
     seen_codes: dict[str, int] = {}
     done = 0
-    for rownum, cells in sheet.rows:
-        done += 1
-        if progress is not None and done % PROGRESS_EVERY == 0:
+    rows_in = iter(sheet.rows)
+    while True:
+        chunk = list(islice(rows_in, PROGRESS_EVERY))
+        if not chunk:
+            break
+        if progress is not None and done and done % PROGRESS_EVERY == 0:
             progress(done, sheet.row_estimate)
-        if len(cells) < need:
-            cells = [*cells, *([None] * (need - len(cells)))]
-        if len(preview) < PREVIEW_ROWS:
+        done += len(chunk)
+        rownums = [r for r, _c in chunk]
+        block = [c for _r, c in chunk]
+        if min(map(len, block)) < need:
+            block = [c if len(c) >= need else [*c, *([None] * (need - len(c)))] for c in block]
+        for cells in block[: PREVIEW_ROWS - len(preview)]:
             preview.append([clean_text(cells[idx]) if idx < len(cells) else "" for idx in preview_plan])
-        row_errors: list[RowError] | None = None
-        vals: Sequence[Any]
-        if rownum in formula_rows:
-            vals, row_errors = cell_by_cell(rownum, cells)
-        else:
-            try:
-                results = list(map(call, parsers, pick(cells)))
-            except CellError:
+        block_vals, block_data, redo = block_values(rownums, block)
+        for i, rownum in enumerate(rownums):
+            cells = block[i]
+            row_errors: list[RowError] | None = None
+            vals: Sequence[Any]
+            if i in redo:
                 vals, row_errors = cell_by_cell(rownum, cells)
+                row_errors = row_errors or None
             else:
-                results.append(None)
-                vals = gather(results)
-        code = ""
-        if code_idx is not None and not (formulas and (rownum, code_idx) in formulas):
-            raw_code = cells[code_idx]
-            if isinstance(raw_code, str) and clean_code(raw_code) and raw_code not in seen_codes:
-                code = raw_code
-                seen_codes[code] = rownum
-            elif isinstance(raw_code, float | int) and not isinstance(raw_code, bool):
-                row_errors = row_errors or []
-                row_errors.append(
-                    RowError(
-                        rownum, "统一社会信用代码", "被存成了数字（可能已丢失位数），请将该列设为文本格式后重新填写"
-                    )
-                )
-            else:
-                check = validate_code(raw_code)
-                code = check.code
-                if check.error:
-                    row_errors = row_errors or []
-                    row_errors.append(RowError(rownum, "统一社会信用代码", check.error))
-                elif code in seen_codes:
+                vals = block_vals[i]
+            code = ""
+            if code_idx is not None and not (formulas and (rownum, code_idx) in formulas):
+                raw_code = cells[code_idx]
+                if isinstance(raw_code, str) and clean_code(raw_code) and raw_code not in seen_codes:
+                    code = raw_code
+                    seen_codes[code] = rownum
+                elif isinstance(raw_code, float | int) and not isinstance(raw_code, bool):
                     row_errors = row_errors or []
                     row_errors.append(
-                        RowError(rownum, "统一社会信用代码", f"与第{seen_codes[code]}行重复（同一企业只能列报一次）")
+                        RowError(
+                            rownum, "统一社会信用代码", "被存成了数字（可能已丢失位数），请将该列设为文本格式后重新填写"
+                        )
                     )
                 else:
-                    seen_codes[code] = rownum
-        given = pick_required(vals)
-        if None in given or "" in given:
-            for slot, header in required:
-                v = vals[slot]
-                if (v is None or v == "") and not (row_errors and any(e.column == header for e in row_errors)):
-                    row_errors = row_errors or []
-                    row_errors.append(RowError(rownum, header, "未填写（没有请填“0”或“无”）"))
-        quals: list[Qualification] = []
-        if any(pick_quals(vals)):  # most firms hold no qualification
-            for kind, s_level, s_year, level_present, label in qual_plan:
-                level, qyear = vals[s_level], vals[s_year]
-                if level:
-                    quals.append((kind, level, qyear))
-                elif qyear is not None and level_present:
-                    row_errors = row_errors or []
-                    row_errors.append(RowError(rownum, f"{label}认定年份", f"填写了认定年份，但「{label}」未填写级别"))
-        industry = vals[s_industry]
-        if industry in ASSET_INDUSTRIES and vals[s_assets] is None and industry_present:
-            row_errors = row_errors or []
-            row_errors.append(RowError(rownum, "资产总额", "该行业按资产总额划型，必须填写"))
-        if row_errors:
-            errors.extend(row_errors)
-            failing[rownum] = cells
-            continue
-        data = _assemble(vals)
-        size, reason = classify_values(industry or "", vals[s_employees], vals[s_revenue], vals[s_assets])
-        parsed.append(ParsedRow(rownum, code, data, quals, size, reason, _row_warnings(data, quals, size, year)))
+                    check = validate_code(raw_code)
+                    code = check.code
+                    if check.error:
+                        row_errors = row_errors or []
+                        row_errors.append(RowError(rownum, "统一社会信用代码", check.error))
+                    elif code in seen_codes:
+                        row_errors = row_errors or []
+                        row_errors.append(
+                            RowError(
+                                rownum, "统一社会信用代码", f"与第{seen_codes[code]}行重复（同一企业只能列报一次）"
+                            )
+                        )
+                    else:
+                        seen_codes[code] = rownum
+            given = pick_required(vals)
+            if None in given or "" in given:
+                for slot, header in required:
+                    v = vals[slot]
+                    if (v is None or v == "") and not (row_errors and any(e.column == header for e in row_errors)):
+                        row_errors = row_errors or []
+                        row_errors.append(RowError(rownum, header, "未填写（没有请填“0”或“无”）"))
+            quals: list[Qualification] = []
+            if any(pick_quals(vals)):  # most firms hold no qualification
+                for kind, s_level, s_year, level_present, label in qual_plan:
+                    level, qyear = vals[s_level], vals[s_year]
+                    if level:
+                        quals.append((kind, level, qyear))
+                    elif qyear is not None and level_present:
+                        row_errors = row_errors or []
+                        row_errors.append(
+                            RowError(rownum, f"{label}认定年份", f"填写了认定年份，但「{label}」未填写级别")
+                        )
+            industry = vals[s_industry]
+            if industry in ASSET_INDUSTRIES and vals[s_assets] is None and industry_present:
+                row_errors = row_errors or []
+                row_errors.append(RowError(rownum, "资产总额", "该行业按资产总额划型，必须填写"))
+            if row_errors:
+                errors.extend(row_errors)
+                failing[rownum] = cells
+                continue
+            data = _assemble(vals) if i in redo else block_data[i]
+            size, reason = classify_values(industry or "", vals[s_employees], vals[s_revenue], vals[s_assets])
+            parsed.append(ParsedRow(rownum, code, data, quals, size, reason, _row_warnings(data, quals, size, year)))
     return ParseResult(
         sheet_name=sheet.sheet_name,
         header_row=sheet.header_row,
