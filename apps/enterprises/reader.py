@@ -4,7 +4,7 @@ Before any parser touches the bytes: the file must not be empty, must really be 
 its name says (an .xlsx is a zip with a workbook, an .xls an OLE2 compound file), an .xlsx's
 declared uncompressed sizes must stay under a limit (zip bombs) and its data sheet is streamed
 once, bounded, to find formula cells (calamine returns their cached values without saying
-so). Rows are then read with python-calamine; runs of empty rows end the sheet, so a million
+so) — in a second thread while calamine parses the sheet, which releases the GIL. Rows are then read with python-calamine; runs of empty rows end the sheet, so a million
 formatted empty rows cost nothing. Every refusal is a `ReadError` with a Chinese message.
 """
 
@@ -15,6 +15,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree
@@ -191,22 +192,32 @@ def find_formulas(data: bytes, sheet_name: str) -> set[tuple[int, int]]:
     return found
 
 
-def _iter_rows(data: bytes, kind: str) -> tuple[str, Iterator[list[Any]], int | None]:
+def _iter_rows(
+    data: bytes, kind: str
+) -> tuple[str, Iterator[list[Any]], int | None, Future[set[tuple[int, int]]] | None]:
+    """The data sheet's name, rows and declared height and, for an .xlsx, its formula cells (a
+    future: they are looked for in a second thread while calamine parses the sheet — it releases
+    the GIL while parsing — so on a machine with a spare core the scan costs no time)."""
     if kind == "csv":
         text = _decode_csv(data)
-        return "CSV", (list(r) for r in csv.reader(io.StringIO(text))), None
+        return "CSV", (list(r) for r in csv.reader(io.StringIO(text))), None, None
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = wb.sheet_names
         if not names:
             raise ReadError("工作簿中没有工作表。")
         name = SHEET_NAME if SHEET_NAME in names else names[0]
-        sheet = wb.get_sheet_by_name(name)
-        return name, iter(sheet.iter_rows()), sheet.height
     except ReadError:
         raise
     except Exception:  # calamine raises several error types for damaged files
         raise ReadError("Excel 文件无法读取（文件损坏、加密或不是工作簿）。") from None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        formulas = pool.submit(find_formulas, data, name) if kind == "xlsx" else None
+        try:
+            sheet = wb.get_sheet_by_name(name)
+        except Exception:
+            raise ReadError("Excel 文件无法读取（文件损坏、加密或不是工作簿）。") from None
+    return name, iter(sheet.iter_rows()), sheet.height, formulas
 
 
 def detect_header(rows: list[list[Any]]) -> tuple[int, dict[int, str], dict[int, str], list[str]] | None:
@@ -273,7 +284,7 @@ def _data_rows(head: list[list[Any]], header_idx: int, it: Iterator[list[Any]]) 
 def read_sheet(data: bytes, name: str) -> RawSheet:
     """Safety checks, the data sheet's header and formula cells; its rows are read lazily (bounded)."""
     kind = check_file(data, name)
-    sheet_name, it, height = _iter_rows(data, kind)
+    sheet_name, it, height, formulas_found = _iter_rows(data, kind)
     head: list[list[Any]] = []
     try:
         for row in it:
@@ -288,7 +299,7 @@ def read_sheet(data: bytes, name: str) -> RawSheet:
             "没有找到表头行：前 30 行中没有一行包含“统一社会信用代码”“企业名称”等列名。请使用下载的模板，或检查列名。"
         )
     header_idx, columns, headers, unknown = found
-    formulas = find_formulas(data, sheet_name) if kind == "xlsx" else set()
+    formulas = formulas_found.result() if formulas_found is not None else set()
     estimate = max(0, height - header_idx - 1) if height is not None else None
     return RawSheet(
         sheet_name, header_idx + 1, columns, headers, unknown, _data_rows(head, header_idx, it), formulas, estimate
