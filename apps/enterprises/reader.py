@@ -4,8 +4,9 @@ Before any parser touches the bytes: the file must not be empty, must really be 
 its name says (an .xlsx is a zip with a workbook, an .xls an OLE2 compound file), an .xlsx's
 declared uncompressed sizes must stay under a limit (zip bombs) and its data sheet is streamed
 once, bounded, to find formula cells (calamine returns their cached values without saying
-so) — in a second thread while calamine parses the sheet, which releases the GIL. Rows are then read with python-calamine; runs of empty rows end the sheet, so a million
-formatted empty rows cost nothing. Every refusal is a `ReadError` with a Chinese message.
+so) — in a second thread while calamine parses the sheet, which releases the GIL. Rows are
+then read with python-calamine; runs of empty rows end the sheet, so a million formatted empty
+rows cost nothing. Every refusal is a `ReadError` with a Chinese message.
 """
 
 from __future__ import annotations
