@@ -17,8 +17,9 @@
    Why all assigned evaluators and not “close with the ones received”: the aggregate of the
    rubric drops the highest and lowest total only from five evaluators on, so the result depends
    on who is on the panel; closing early would change the method silently. The city controls the
-   panel instead (it assigns evaluators; an evaluator who cannot finish is replaced by assigning
-   another one — the missing one stays listed as pending on the page, so it is visible).
+   panel instead: it assigns the evaluators, and every one it assigned must submit (the page lists
+   who is pending). Withdrawing an evaluator who cannot finish (deactivating their Assignment, after
+   which the remaining panel decides) is not built yet.
 4. The city confirms the grade (`city_confirm_grade`); a grade other than the proposal needs a
    comment (guard `grade_change_explained`). The confirmed grade is what fund eligibility reads
    (`confirmed_grade`: “良好”及以上可申报专项资金).
