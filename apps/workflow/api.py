@@ -23,6 +23,7 @@ from apps.core.errors import AccessDenied, ConcurrentEdit, ServiceError
 from . import services
 from .models import Submission
 from .selectors import submissions_visible_to
+from .services.evaluation import evaluation_result
 from .subjects import adapter_for
 from .todos import workflow_todos
 
@@ -55,6 +56,17 @@ class FormOut(Schema):
     url: str
 
 
+class EvaluationResultOut(Schema):
+    """服务评价结果: shown when permissions.can_view_evaluation_result allows (as on the page)."""
+
+    visible: bool
+    reason: str
+    score: str
+    proposed_grade: str
+    grade: str
+    opinions: str
+
+
 class SubmissionOut(Schema):
     id: int
     workflow: str
@@ -72,6 +84,7 @@ class SubmissionOut(Schema):
     field_reason_labels: dict[str, str]
     form: FormOut | None
     transitions: list[TransitionOut]
+    evaluation_result: EvaluationResultOut | None
     url: str
 
 
@@ -154,6 +167,7 @@ def _out(sub: Submission, user: Any) -> dict[str, Any]:
             }
             for t in services.available_transitions(user, sub)
         ],
+        "evaluation_result": evaluation_result(user, sub),
         "url": reverse("workflow:submission_detail", args=[sub.pk]),
     }
 

@@ -147,3 +147,29 @@ def can_view_lists(user: Any) -> Decision:
     if not (_active(user) and org is not None and org.is_authority):
         return False, "只有主管部门可以查看汇总表和名单。"
     return True, ""
+
+
+def can_view_evaluation_result(user: Any, submission: Submission) -> Decision:
+    """See the result of a service evaluation (服务评价): the aggregate score, the proposed grade and
+    the evaluators' opinions. The pages and the API both ask this, so they cannot diverge.
+
+    Before the city confirms the grade only the authorities (and the superuser) and an assigned
+    evaluator who has submitted their own scores see it; the operator learns the grade when the
+    city confirms it. Other workflows have nothing to hide here."""
+    from .services.evaluation import CONFIRMED_STATE, evaluation_for, is_service_evaluation
+
+    if not is_service_evaluation(submission):
+        return True, ""
+    if not _active(user):
+        return False, "请先登录。"
+    if submission.state == CONFIRMED_STATE or user.is_superuser:
+        return True, ""
+    org = _org(user)
+    if org is not None and org.is_authority:
+        return True, ""
+    if user.has_role(Role.EVALUATOR) and _assigned(user, submission, EVALUATION_PURPOSE):
+        evaluation = evaluation_for(submission)
+        if evaluation is not None and evaluation.submissions.filter(evaluator=user).exists():
+            return True, ""
+        return False, "请先提交本人评分，提交后方可查看汇总得分和其他评价人员的意见。"
+    return False, "第三方评价得分、建议等级和评价意见在市经济信息化委确认评价等级后公布。"

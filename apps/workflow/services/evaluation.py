@@ -49,6 +49,7 @@ from .notify import notify
 WORKFLOW_KEY = "service_evaluation"
 SCORING_STATE = "third_party_scoring"
 CONFIRM_STATE = "city_confirmation"
+CONFIRMED_STATE = "confirmed"
 AUTO_TRANSITION = "evaluator_submit"
 EVALUATION_PURPOSE = "service_evaluation"  # the assessment ServiceEvaluation (scoring page)
 
@@ -359,6 +360,27 @@ def explanation(evaluation: Any) -> dict[str, Any] | None:
             f"各评价人员按评分细则逐项评分、合计为本人总分；不少于 {TRIM_FROM} 位评价人员时去掉一个最高分和"
             "一个最低分后取算术平均，否则取算术平均（保留两位小数，四舍五入）；按等次划分取得分达到的最高等次。"
         ),
+    }
+
+
+def evaluation_result(user: Any, submission: Submission) -> dict[str, Any] | None:
+    """The result of a service evaluation as `user` may see it (None for other workflows): the
+    aggregate score, the proposed grade, the evaluators' opinions and the confirmed grade, each
+    empty until the third-party scoring is complete. Whether it is shown at all is decided by
+    permissions.can_view_evaluation_result — the pages and the API both read it from here."""
+    if not is_service_evaluation(submission):
+        return None
+    visible, reason = permissions.can_view_evaluation_result(user, submission)
+    if not visible:
+        return {"visible": False, "reason": reason, "score": "", "proposed_grade": "", "grade": "", "opinions": ""}
+    event = submission.events.filter(transition=AUTO_TRANSITION).order_by("-at", "-id").first()
+    return {
+        "visible": True,
+        "reason": "",
+        "score": str(submission.data.get("score", "")),
+        "proposed_grade": str(submission.data.get("proposed_grade", "")),
+        "grade": str(submission.data.get("grade", "")) if submission.state == CONFIRMED_STATE else "",
+        "opinions": event.comment if event is not None else "",
     }
 
 

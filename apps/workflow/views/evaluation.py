@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from apps.core.errors import ServiceError
 from apps.orgs.models import AUTHORITY_KINDS
 
+from .. import permissions
 from ..models import Submission
 from ..selectors import submissions_visible_to
 from ..services import evaluation as ev
@@ -33,32 +34,35 @@ def service_evaluation_context(user: Any, sub: Submission) -> dict[str, Any]:
     panel = ev.panel(evaluation) if is_authority else []
     assigned = {row.user.pk for row in panel}
     mine = evaluation is not None and is_assigned_evaluator(user, evaluation)
-    after_scoring = sub.state in (ev.CONFIRM_STATE, "confirmed")
+    after_scoring = sub.state in (ev.CONFIRM_STATE, ev.CONFIRMED_STATE)
+    result = ev.evaluation_result(user, sub) or {}
+    sees_result = bool(result.get("visible"))
     return {
         "service_evaluation": {
             "evaluation": evaluation,
             "can_assign": can_assign,
             "candidates": [u for u in ev.evaluator_candidates(user) if u.pk not in assigned] if can_assign else [],
             "panel": panel,
-            "explanation": ev.explanation(evaluation) if is_authority and after_scoring else None,
+            "explanation": ev.explanation(evaluation) if sees_result and after_scoring else None,
             "is_evaluator": mine,
             "can_score": mine and can_score_evaluation(user, evaluation)[0],
             "score_url": reverse("assessment:evaluation_score", args=[evaluation.pk]) if mine else "",
             "detail_url": reverse("assessment:evaluation_detail", args=[evaluation.pk])
             if evaluation is not None and is_authority
             else "",
-            "proposed": sub.data.get("proposed_grade", "") if is_authority else "",
-            "score": sub.data.get("score", "") if is_authority else "",
+            "proposed": result.get("proposed_grade", ""),
+            "score": result.get("score", ""),
             "confirmed": ev.confirmed_grade(sub.cluster) if sub.state == "confirmed" and sub.cluster else None,
             "grade": sub.data.get("grade", "") if sub.state == "confirmed" else "",
         }
     }
 
 
-def hide_unconfirmed_scores(sub: Submission, rows: list[dict[str, Any]], acts_as_applicant: bool) -> None:
+def hide_unconfirmed_scores(user: Any, sub: Submission, rows: list[dict[str, Any]]) -> None:
     """The operator learns its grade when the city confirms it: until then the history rows of
-    the automatic 第三方评分完成 keep only the step (no score, proposed grade or opinions)."""
-    if not (acts_as_applicant and ev.is_service_evaluation(sub)) or sub.state == "confirmed":
+    the automatic 第三方评分完成 keep only the step (no score, proposed grade or opinions) for
+    whoever may not see the result (permissions.can_view_evaluation_result, as in the API)."""
+    if permissions.can_view_evaluation_result(user, sub)[0]:
         return
     for row in rows:
         if row["e"].transition == ev.AUTO_TRANSITION:

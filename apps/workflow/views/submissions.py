@@ -187,7 +187,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from .evaluation import hide_unconfirmed_scores, service_evaluation_context
 
     context.update(service_evaluation_context(user, sub))
-    hide_unconfirmed_scores(sub, events, acts_as_applicant)
+    hide_unconfirmed_scores(user, sub, events)
     return render(request, "workflow/submission_detail.html", context)
 
 
