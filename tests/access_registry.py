@@ -254,6 +254,16 @@ REGISTRY["workflow:evaluation_assign"] = Access(
     setup=lambda w: _workflow_prepare(w),
     notes="分配第三方评价人员: the matrix's submission is not a service evaluation → refused with a message",
 )
+REGISTRY["workflow:evaluation_withdraw"] = Access(
+    allowed=CITY,
+    forbidden=AUTHORITIES - CITY | {"operator", "expert", "evaluator"},
+    inside=lambda w: {"pk": w.wf_sub.pk},
+    outside=lambda w: {"pk": w.wf_sub_xihu.pk},
+    method="post",
+    ok=frozenset({302}),
+    setup=lambda w: _workflow_prepare(w),
+    notes="撤回第三方评价人员: no evaluator posted → sent back with a message",
+)
 
 # ---- filings (在线填报) -------------------------------------------------------------------------
 

@@ -507,3 +507,48 @@ def evaluation_assign_evaluators(*, actor: Any, evaluation: ServiceEvaluation, e
             changes={"evaluators": [None, [str(u) for u in added]]},
         )
     return added
+
+
+@transaction.atomic
+def evaluation_withdraw_evaluator(*, actor: Any, evaluation: ServiceEvaluation, evaluator: Any, reason: str) -> int:
+    """撤回评价人员: take an evaluator who has not submitted off an open service evaluation. Their
+    Assignment is deactivated (the scoring page answers 404 to them afterwards) and their draft
+    scores are discarded; at least one evaluator stays on the panel. Returns the number of draft
+    scores discarded. Audited."""
+    from apps.orgs.models import Assignment
+
+    locked = ServiceEvaluation.objects.select_for_update().get(pk=evaluation.pk)
+    require(permissions.can_manage_evaluations(actor, locked.cluster))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写撤回原因。", field="reason")
+    if locked.status != "open":
+        raise ServiceError("该评价已汇总，不能再撤回评价人员。", field="evaluator")
+    panel = Assignment.objects.filter(
+        content_type=ContentType.objects.get_for_model(ServiceEvaluation),
+        object_id=locked.pk,
+        purpose="service_evaluation",
+        is_active=True,
+    )
+    row = panel.filter(user=evaluator).first()
+    if row is None:
+        raise ServiceError(f"{evaluator} 不是本评价的评价人员。", field="evaluator")
+    if locked.submissions.filter(evaluator=evaluator).exists():
+        raise ServiceError(f"{evaluator} 已提交评分，不能撤回。", field="evaluator")
+    if panel.count() <= 1:
+        raise ServiceError(
+            f"{evaluator} 是本评价仅剩的评价人员，至少须保留一名；请先分配其他评价人员再撤回。", field="evaluator"
+        )
+    row.is_active = False
+    row.save(update_fields=["is_active"])
+    discarded, _ = locked.scores.filter(evaluator=evaluator).delete()
+    audit_record(
+        actor=actor,
+        action="evaluation.withdraw_evaluator",
+        action_label="撤回评价人员",
+        obj=locked,
+        subject=locked.cluster,
+        changes={"evaluators": [str(evaluator), None], "discarded_scores": [discarded, 0]},
+        note=reason,
+    )
+    return discarded

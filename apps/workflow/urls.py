@@ -29,6 +29,7 @@ urlpatterns = [
     path("submissions/<int:pk>/assign/", submissions.review_assign, name="review_assign"),
     path("submissions/<int:pk>/conflict/", submissions.conflict_declare, name="conflict_declare"),
     path("submissions/<int:pk>/evaluators/", evaluation.evaluation_assign, name="evaluation_assign"),
+    path("submissions/<int:pk>/evaluators/withdraw/", evaluation.evaluation_withdraw, name="evaluation_withdraw"),
     path("objections/<int:pk>/handle/", submissions.objection_handle, name="objection_handle"),
     path("reviews/<int:pk>/score/", reviews.review_score, name="review_score"),
     path("inbox/", lifecycle.inbox, name="inbox"),

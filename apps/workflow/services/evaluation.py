@@ -18,8 +18,10 @@
    rubric drops the highest and lowest total only from five evaluators on, so the result depends
    on who is on the panel; closing early would change the method silently. The city controls the
    panel instead: it assigns the evaluators, and every one it assigned must submit (the page lists
-   who is pending). Withdrawing an evaluator who cannot finish (deactivating their Assignment, after
-   which the remaining panel decides) is not built yet.
+   who is pending). An evaluator who cannot finish is withdrawn by the city
+   (`service_evaluation_withdraw`, with a reason; their Assignments deactivated and draft scores
+   discarded; never one who has submitted, never the last one), after which the remaining panel
+   decides — if all of them have submitted, the track moves on as after a last submission.
 4. The city confirms the grade (`city_confirm_grade`); a grade other than the proposal needs a
    comment (guard `grade_change_explained`). The confirmed grade is what fund eligibility reads
    (`confirmed_grade`: “良好”及以上可申报专项资金).
@@ -37,13 +39,14 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.core.audit import audit_record
 from apps.core.errors import AccessDenied, ServiceError
 from apps.orgs.models import Assignment, OrgKind, Role, User
 
 from .. import permissions
-from ..models import Submission
+from ..models import Notification, Submission
 from .notify import notify
 
 WORKFLOW_KEY = "service_evaluation"
@@ -194,9 +197,12 @@ def service_evaluation_assign(*, actor: Any, submission: Submission, evaluators:
     )
     url = reverse("assessment:evaluation_score", args=[evaluation.pk])
     for user in new:
+        key = f"service_evaluation_assign:{locked.pk}:{user.pk}"
+        if Notification.objects.filter(recipient=user, key=key).exists():  # assigned again after a withdrawal
+            key = f"{key}:{timezone.now().isoformat()}"
         notify(
             recipients=[user],
-            key=f"service_evaluation_assign:{locked.pk}:{user.pk}",
+            key=key,
             title=f"服务评价评分任务：{locked}"[:200],
             body=f"您被分配为“{locked}”的第三方评价人员。请查阅集群自评表及佐证材料，逐项评分并提交。",
             url=url,
@@ -204,6 +210,65 @@ def service_evaluation_assign(*, actor: Any, submission: Submission, evaluators:
     # A reused evaluation may already be complete (every evaluator on it has submitted).
     _advance_if_complete(locked, evaluation)
     return evaluation
+
+
+@transaction.atomic
+def service_evaluation_withdraw(*, actor: Any, submission: Submission, evaluator: User, reason: str) -> Submission:
+    """撤回/更换评价人员: the city takes an assigned evaluator who has not submitted off the panel of a
+    submission in 第三方评分 (reason required). Their Assignments on the submission, its form and the
+    scoring page are deactivated (404 for them afterwards), their draft scores discarded, they are
+    notified, and the withdrawal is audited. If every evaluator left has already submitted, the
+    track moves on exactly as after a last submission (the automatic `evaluator_submit`, same
+    aggregate). Refused: an evaluator who has submitted, the last one on the panel. Returns the
+    submission as it is afterwards."""
+    from apps.assessment import services as assessment_services
+
+    locked = (
+        Submission.objects.select_for_update(of=("self",)).select_related("cluster", "district").get(pk=submission.pk)
+    )
+    if not can_assign_evaluators(actor, locked)[0]:
+        raise AccessDenied("第三方评价人员由市经济信息化委（市级主管部门）撤回或更换，您无权办理。")
+    if not is_service_evaluation(locked):
+        raise ServiceError("只有服务评价事项有第三方评价人员可撤回。", code="wrong_workflow")
+    if locked.state != SCORING_STATE:
+        raise ServiceError(
+            f"当前环节为“{locked.state_label}”，只有在“第三方评分”环节才能撤回第三方评价人员。", code="wrong_state"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("请填写撤回原因。", field="reason")
+    evaluation = evaluation_for(locked)
+    if evaluation is None or evaluator.pk not in _assigned_ids(evaluation):
+        raise ServiceError(f"{evaluator} 未分配到该事项，无需撤回。", field="evaluator")
+    discarded = assessment_services.evaluation_withdraw_evaluator(
+        actor=actor, evaluation=evaluation, evaluator=evaluator, reason=reason
+    )
+    sub_ct = ContentType.objects.get_for_model(Submission)
+    Assignment.objects.filter(
+        models.Q(content_type_id=sub_ct.pk, object_id=locked.pk)
+        | models.Q(content_type_id=locked.subject_type_id, object_id=locked.subject_id),
+        user=evaluator,
+        purpose=permissions.EVALUATION_PURPOSE,
+        is_active=True,
+    ).update(is_active=False)
+    audit_record(
+        actor=actor,
+        action="workflow.service_evaluation.withdraw",
+        action_label="撤回第三方评价人员",
+        obj=locked,
+        subject=locked.cluster,
+        changes={"第三方评价人员": [str(evaluator), None], "作废的评分草稿": [discarded, 0]},
+        note=reason,
+    )
+    notify(
+        recipients=[evaluator],
+        key=f"service_evaluation_withdraw:{locked.pk}:{evaluator.pk}:{timezone.now().isoformat()}",
+        title=f"服务评价评分任务已撤回：{locked}"[:200],
+        body=f"市级主管部门已撤回您对“{locked}”的第三方评价任务，您的评分草稿已作废。撤回原因：{reason}",
+    )
+    _advance_if_complete(locked, evaluation)
+    locked.refresh_from_db()
+    return locked
 
 
 # ---- the automatic move to 市级确认等级 ---------------------------------------------------------

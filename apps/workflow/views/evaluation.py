@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ServiceError
-from apps.orgs.models import AUTHORITY_KINDS
+from apps.orgs.models import AUTHORITY_KINDS, User
 
 from .. import permissions
 from ..models import Submission
@@ -43,6 +43,7 @@ def service_evaluation_context(user: Any, sub: Submission) -> dict[str, Any]:
             "can_assign": can_assign,
             "candidates": [u for u in ev.evaluator_candidates(user) if u.pk not in assigned] if can_assign else [],
             "panel": panel,
+            "can_withdraw": can_assign and len(panel) > 1,
             "explanation": ev.explanation(evaluation) if sees_result and after_scoring else None,
             "is_evaluator": mine,
             "can_score": mine and can_score_evaluation(user, evaluation)[0],
@@ -83,4 +84,26 @@ def evaluation_assign(request: HttpRequest, pk: int) -> HttpResponse:
         flash_error(request, exc)
     else:
         messages.success(request, f"已分配第三方评价人员：{'、'.join(str(u) for u in chosen)}。")
+    return redirect("workflow:submission_detail", pk=pk)
+
+
+@require_POST
+def evaluation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """撤回/更换评价人员 (city, 第三方评分): an assigned evaluator who has not submitted, with a reason."""
+    sub = get_object_or_404(submissions_visible_to(request.user), pk=pk)
+    require(ev.can_assign_evaluators(request.user, sub))
+    raw = request.POST.get("evaluator", "")
+    evaluator = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if evaluator is None:
+        messages.error(request, "请选择要撤回的第三方评价人员。")
+        return redirect("workflow:submission_detail", pk=pk)
+    try:
+        after = ev.service_evaluation_withdraw(
+            actor=request.user, submission=sub, evaluator=evaluator, reason=request.POST.get("reason", "")
+        )
+    except ServiceError as exc:
+        flash_error(request, exc)
+    else:
+        moved = "；其余评价人员均已提交，已自动报送市级确认等级" if after.state != ev.SCORING_STATE else ""
+        messages.success(request, f"已撤回第三方评价人员：{evaluator}，其评分草稿已作废{moved}。")
     return redirect("workflow:submission_detail", pk=pk)
