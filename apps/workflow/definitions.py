@@ -75,6 +75,7 @@ class DataField:
     type: str
     required: bool
     choices: tuple[str, ...] = ()
+    initial: str = ""  # key of the submission's data whose value the form starts with (e.g. proposed_grade)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,12 @@ class Workflow:
     def public_label(self, key: str) -> str:
         s = self.states.get(key)
         return s.public if s else key
+
+    @property
+    def has_expert_review(self) -> bool:
+        """The workflow has the 专家评审 stage (state `expert_review`, where experts are assigned and
+        score: apps.workflow.services.experts)."""
+        return "expert_review" in self.states
 
     def transitions_from(self, state: str) -> list[Transition]:
         return [t for t in self.transitions.values() if state in t.sources]
@@ -279,6 +286,7 @@ def parse_workflow(raw: Any, name: str) -> Workflow:
                     type=dtype,
                     required=bool(draw_.get("required", False)),
                     choices=choices,
+                    initial=str(draw_.get("initial", "") or ""),
                 )
             )
         transitions[tkey] = Transition(
@@ -300,6 +308,15 @@ def parse_workflow(raw: Any, name: str) -> Workflow:
             notify=notify,
             automatic=bool(traw.get("automatic", False)),
         )
+
+    # A field's `initial` names data another transition records (e.g. grade ← proposed_grade).
+    recorded = {f.key for t in transitions.values() for f in t.data}
+    for t in transitions.values():
+        for f in t.data:
+            if f.initial and f.initial not in recorded:
+                raise WorkflowDefinitionError(
+                    f"{name}: transitions.{t.key}.data.{f.key}.initial：没有流转记录数据项“{f.initial}”。"
+                )
 
     # Every state must be reachable from the initial state.
     seen = {initial}

@@ -176,6 +176,9 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "diff": resubmission_diff(sub),
         "objections": objections_visible_to(user).filter(submission=sub),
         "is_authority_reviewer": is_authority_reviewer,
+        # The 专家评审 card belongs to workflows with that stage (and any assignment made anyway).
+        "shows_expert_review": is_authority_reviewer
+        and (wf.has_expert_review or ReviewAssignment.objects.filter(submission=sub).exists()),
         "assignments": ReviewAssignment.objects.filter(submission=sub).select_related("expert"),
         "scores": scores_visible_to(user, sub) if is_authority_reviewer else [],
         "aggregate": aggregate_scores(sub) if is_authority_reviewer and sub.review_assignments.exists() else None,
