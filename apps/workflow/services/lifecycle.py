@@ -3,6 +3,7 @@ reports, deadline reminders and bulk actions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -312,16 +313,8 @@ class _DryRunRollback(Exception):
     pass
 
 
-def bulk_transition(
-    *,
-    actor: Any,
-    submissions: list[Submission],
-    transition: str,
-    comment: str,
-    data_by_id: dict[int, dict[str, Any]] | None = None,
-    dry_run: bool = True,
-) -> list[BulkRow]:
-    """Apply one transition to many submissions: all or nothing. A dry run applies everything in a
+def _bulk_run(submissions: list[Submission], apply_one: Callable[[Submission], Any], *, dry_run: bool) -> list[BulkRow]:
+    """Run `apply_one` on every submission: all or nothing. A dry run applies everything in a
     transaction that is then rolled back, so the preview shows exactly what would happen."""
     if not submissions:
         raise ServiceError("请至少选择一项。", field="submissions")
@@ -331,14 +324,7 @@ def bulk_transition(
             for sub in submissions:
                 try:
                     with transaction.atomic():
-                        transition_apply(
-                            actor=actor,
-                            instance=sub,
-                            transition=transition,
-                            comment=comment,
-                            expected_state=sub.state,
-                            data=(data_by_id or {}).get(sub.pk),
-                        )
+                        apply_one(sub)
                     rows.append(BulkRow(sub, True, "可以办理" if dry_run else "已办理"))
                 except ServiceError as exc:
                     rows.append(BulkRow(sub, False, exc.message))
@@ -355,6 +341,49 @@ def bulk_transition(
         for sub in submissions:
             sub.refresh_from_db()
     return rows
+
+
+def bulk_transition(
+    *,
+    actor: Any,
+    submissions: list[Submission],
+    transition: str,
+    comment: str,
+    data_by_id: dict[int, dict[str, Any]] | None = None,
+    dry_run: bool = True,
+) -> list[BulkRow]:
+    """Apply one transition to many submissions: all or nothing, previewed by a dry run."""
+    return _bulk_run(
+        submissions,
+        lambda sub: transition_apply(
+            actor=actor,
+            instance=sub,
+            transition=transition,
+            comment=comment,
+            expected_state=sub.state,
+            data=(data_by_id or {}).get(sub.pk),
+        ),
+        dry_run=dry_run,
+    )
+
+
+BULK_ASSIGN_EVALUATORS = "assign_evaluators"  # the bulk page's pseudo-transition (not in the YAML)
+
+
+def bulk_assign_evaluators(
+    *, actor: Any, submissions: list[Submission], evaluators: list[Any], dry_run: bool = True
+) -> list[BulkRow]:
+    """分配第三方评价人员 to many service-evaluation submissions at once (the same service and checks
+    as on one submission page): all or nothing, previewed by a dry run."""
+    from .evaluation import service_evaluation_assign
+
+    if not evaluators:
+        raise ServiceError("请至少选择一名第三方评价人员。", field="evaluators")
+    return _bulk_run(
+        submissions,
+        lambda sub: service_evaluation_assign(actor=actor, submission=sub, evaluators=evaluators),
+        dry_run=dry_run,
+    )
 
 
 def reminder_window(days: int) -> timedelta:

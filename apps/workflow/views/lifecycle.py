@@ -15,7 +15,8 @@ from .. import permissions, services
 from ..definitions import get_workflow
 from ..models import Revocation, RevocationGround
 from ..selectors import campaigns_visible_to, notifications_of, submissions_visible_to
-from ..services.lifecycle import BulkRefused, calendar_for
+from ..services import evaluation as ev
+from ..services.lifecycle import BULK_ASSIGN_EVALUATORS, BulkRefused, bulk_assign_evaluators, calendar_for
 from .common import flash_error, require
 
 
@@ -94,25 +95,44 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
     for s in subs:
         for t in services.available_transitions(request.user, s):
             options[(s.workflow_key, t.key)] = f"{get_workflow(s.workflow_key, s.workflow_version).title}：{t.label}"
+        # 分配第三方评价人员 is not a transition but is offered alongside them (same preview/all-or-nothing).
+        if ev.is_service_evaluation(s) and s.state == ev.SCORING_STATE and ev.can_assign_evaluators(request.user, s)[0]:
+            options[(s.workflow_key, BULK_ASSIGN_EVALUATORS)] = (
+                f"{get_workflow(s.workflow_key, s.workflow_version).title}：分配第三方评价人员"
+            )
+    candidates = (
+        list(ev.evaluator_candidates(request.user)) if any(k[1] == BULK_ASSIGN_EVALUATORS for k in options) else []
+    )
     rows = None
     selected: set[int] = set()
+    chosen_evaluators: set[int] = set()
     choice = request.POST.get("choice", "")
     if request.method == "POST":
         selected = {int(x) for x in request.POST.getlist("submissions") if x.isdigit()}
+        chosen_evaluators = {int(x) for x in request.POST.getlist("evaluators") if x.isdigit()}
         wf_key, _, t_key = choice.partition(":")
         chosen = [s for s in subs if s.pk in selected and s.workflow_key == wf_key]
         data = {
             s.pk: {"rank": request.POST.get(f"rank__{s.pk}", "")} for s in chosen if request.POST.get(f"rank__{s.pk}")
         }
+        dry_run = request.POST.get("action") != "execute"
         try:
-            rows = services.bulk_transition(
-                actor=request.user,
-                submissions=chosen,
-                transition=t_key,
-                comment=request.POST.get("comment", ""),
-                data_by_id=data,
-                dry_run=request.POST.get("action") != "execute",
-            )
+            if t_key == BULK_ASSIGN_EVALUATORS:
+                rows = bulk_assign_evaluators(
+                    actor=request.user,
+                    submissions=chosen,
+                    evaluators=[u for u in candidates if u.pk in chosen_evaluators],
+                    dry_run=dry_run,
+                )
+            else:
+                rows = services.bulk_transition(
+                    actor=request.user,
+                    submissions=chosen,
+                    transition=t_key,
+                    comment=request.POST.get("comment", ""),
+                    data_by_id=data,
+                    dry_run=dry_run,
+                )
         except BulkRefused as exc:
             rows = exc.rows
             flash_error(request, exc)
@@ -133,5 +153,7 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
             "selected": selected,
             "choice": choice,
             "comment": request.POST.get("comment", ""),
+            "candidates": candidates,
+            "chosen_evaluators": chosen_evaluators,
         },
     )
