@@ -39,6 +39,17 @@ class DataFieldOut(Schema):
     choices: list[str]
 
 
+class SubjectFieldOut(Schema):
+    """A form field the reviewer fills with a `subject_fill` transition (推荐单位（公章）、日期…),
+    sent back in `subject_values`; `value` is what the page pre-fills."""
+
+    key: str
+    label: str
+    kind: str
+    required: bool
+    value: str
+
+
 class TransitionOut(Schema):
     key: str
     label: str
@@ -46,6 +57,7 @@ class TransitionOut(Schema):
     comment_label: str
     field_reasons_required: bool
     data: list[DataFieldOut]
+    subject_fields: list[SubjectFieldOut] = []
 
 
 class FormOut(Schema):
@@ -109,6 +121,9 @@ class TransitionIn(Schema):
     comment: str = ""
     field_reasons: dict[str, str] = {}
     data: dict[str, str | int] = {}
+    # subject_fill transitions (区级推荐、区确认、省级推荐): the reviewer's other form fields by key
+    # (seal, date …; the opinion itself is `comment`), as the page's sv__<key> inputs.
+    subject_values: dict[str, str] = {}
 
 
 class IssueOut(Schema):
@@ -121,6 +136,14 @@ class ErrorOut(Schema):
     field: str | None = None
     code: str
     issues: list[IssueOut] = []
+
+
+def _subject_fields(sub: Submission, t: Any, user: Any) -> list[dict[str, Any]]:
+    """The same inputs the page's transition form shows (templates/workflow/_subject_fill.html)."""
+    if "subject_fill" not in t.effects or sub.subject is None:
+        return []
+    inputs = adapter_for(sub.subject).reviewer_inputs(sub.subject, t.role, user, t.comment_field)
+    return [{"key": i.key, "label": i.label, "kind": i.kind, "required": i.required, "value": i.value} for i in inputs]
 
 
 def _out(sub: Submission, user: Any) -> dict[str, Any]:
@@ -164,6 +187,7 @@ def _out(sub: Submission, user: Any) -> dict[str, Any]:
                     {"key": f.key, "label": f.label, "type": f.type, "required": f.required, "choices": list(f.choices)}
                     for f in t.data
                 ],
+                "subject_fields": _subject_fields(sub, t, user),
             }
             for t in services.available_transitions(user, sub)
         ],
@@ -217,7 +241,7 @@ def workflow_transition(request: HttpRequest, pk: int) -> tuple[int, dict[str, A
     try:
         payload = TransitionIn.model_validate(json.loads(request.body or b"null"))
     except (ValueError, ValidationError) as exc:
-        detail = "请求体应为 JSON：{transition, expected_state, comment, field_reasons, data}。"
+        detail = "请求体应为 JSON：{transition, expected_state, comment, field_reasons, data, subject_values}。"
         if isinstance(exc, ValidationError):
             first = exc.errors()[0]
             detail = f"请求体字段“{'.'.join(str(x) for x in first['loc'])}”有误：{first['msg']}"
@@ -231,6 +255,7 @@ def workflow_transition(request: HttpRequest, pk: int) -> tuple[int, dict[str, A
             expected_state=payload.expected_state,
             field_reasons=payload.field_reasons or None,
             data=dict(payload.data),
+            subject_values=dict(payload.subject_values),
         )
     except AccessDenied as exc:
         return 403, {"detail": exc.message, "field": exc.field, "code": exc.code}

@@ -208,13 +208,25 @@ class FilingAdapter(SubjectAdapter):
     def fill(
         self, *, actor: Any, obj: models.Model, role: str, values: dict[str, Any], comment: str, comment_field: str
     ) -> None:
+        from apps.core.errors import ServiceError
+        from apps.filings.definitions.types import FILLED_BY_PARTIES
         from apps.filings.services import filing_fill_reviewer_fields
 
         template = _template(obj)
         mine = template.keys_filled_by(role)
+        party = FILLED_BY_PARTIES.get(role, role)
         if not mine:
-            return  # the form has no part for this reviewer (e.g. a first 2025 version)
-        given = {k: v for k, v in values.items() if k in template.fields}
+            if values:  # the form has no part for this reviewer (e.g. a first 2025 version)
+                key = next(iter(values))
+                raise ServiceError(
+                    f"《{template.title}》（{template.version}版）没有由{party}填写的栏目，不能填写“{key}”。", field=key
+                )
+            return
+        if comment_field and comment_field in values:
+            label = template.field(comment_field).label if comment_field in template.fields else comment_field
+            raise ServiceError(f"栏目“{label}”即本操作的意见，请填写在意见（comment）中。", field=comment_field)
+        # Every other key goes to the service, which names an unknown field or another party's.
+        given = dict(values)
         if comment_field in mine and comment:
             given[comment_field] = comment
         filing_fill_reviewer_fields(

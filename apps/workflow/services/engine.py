@@ -382,6 +382,9 @@ def transition_apply(
             submission.submitted_at = now
             if late:
                 submission.is_late = True
+        if subject_values and "subject_fill" not in t.effects:
+            key = next(iter(subject_values))
+            raise ServiceError(f"“{t.label}”不填写表单栏目，不能提交栏目“{key}”。", field=key)
         if "subject_fill" in t.effects and submission.subject is not None:  # before a lock
             adapter_for(submission.subject).fill(
                 actor=actor,
