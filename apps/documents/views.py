@@ -8,6 +8,7 @@ Chinese reason), change through services (audited), render.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.errors import ServiceError
 from apps.filings.definitions import load_template
+from apps.filings.definitions.types import APPLICANT, FILLED_BY_PARTIES
 from apps.filings.formdata import display
 from apps.filings.selectors import clusters_fillable_by, filings_visible_to
 
@@ -259,7 +261,18 @@ def _value_at(values: dict[str, Any], key: str, parts: list[str]) -> Any:
     return node
 
 
-def import_rows(item: WordImport) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ImportPreview:
+    """What the check page shows: the values that will be imported, and apart from them the
+    values read from the reviewing authority's part of the paper form (filled_by: district/city/
+    province — its opinion, seal, date), which word_import_confirm never imports."""
+
+    rows: list[dict[str, Any]]  # imported on confirm
+    reviewer_groups: list[tuple[str, list[dict[str, Any]]]]  # (party label, rows), not imported
+    unreadable: list[dict[str, Any]]  # the applicant's cells that could not be read
+
+
+def import_rows(item: WordImport) -> ImportPreview:
     """Each value read, beside its source cell, in the order of the form."""
     template = load_template(item.template_code, item.template_version)
     order = {k: i for i, k in enumerate(template.fields)}
@@ -272,9 +285,23 @@ def import_rows(item: WordImport) -> list[dict[str, Any]]:
         shown = display(f, value) if f is not None and not parts else ("" if value is None else str(value))
         if isinstance(value, dict) and parts:  # an added target row: its columns
             shown = "；".join(f"{k}：{v}" for k, v in value.items())
-        rows.append({"path": path, "order": (order.get(key, 10**6), path), "value": shown, **prov})
+        party = f.filled_by if f is not None and f.by_reviewer else APPLICANT
+        rows.append({"path": path, "order": (order.get(key, 10**6), path), "value": shown, "party": party, **prov})
     rows.sort(key=lambda r: r["order"])
-    return rows
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r["party"] != APPLICANT:
+            groups.setdefault(r["party"], []).append(r)
+
+    def reviewer_cell(u: dict[str, Any]) -> bool:
+        f = template.fields.get(str(u.get("path", "")).split("[", 1)[0])
+        return f is not None and f.by_reviewer
+
+    return ImportPreview(
+        rows=[r for r in rows if r["party"] == APPLICANT],
+        reviewer_groups=[(FILLED_BY_PARTIES[p], groups[p]) for p in FILLED_BY_PARTIES if p in groups],
+        unreadable=[u for u in item.unreadable or [] if not reviewer_cell(u)],
+    )
 
 
 @require_GET
@@ -285,7 +312,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents/import_detail.html",
         {
             "item": item,
-            "rows": import_rows(item),
+            "preview": import_rows(item),
             "can_decide": permissions.can_confirm_word_import(request.user, item)[0],
         },
     )

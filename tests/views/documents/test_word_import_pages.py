@@ -161,3 +161,33 @@ def test_the_no_access_user_has_no_cluster_to_import_for_and_sees_no_one_elses_i
     assert client.get(reverse("documents:import_detail", args=[item.pk])).status_code == 404
     assert client.post(reverse("documents:import_confirm", args=[item.pk])).status_code == 404
     assert _client(world.operator_huangpu).get(reverse("documents:import_detail", args=[item.pk])).status_code == 404
+
+
+def test_the_districts_part_read_from_the_file_is_shown_apart_and_not_imported(world: Any) -> None:
+    values = {
+        "cover_cluster_name": "上海市浦东新区集成电路产业集群",
+        "area_km2": "36.50",
+        "district_recommendation": "材料齐全，同意推荐。",
+        "district_recommendation_seal": "浦东新区科经委",
+        "district_recommendation_date": "2025-06-02",
+    }
+    client = _client(world.operator)
+    response = _post(client, world, render_form_docx(_template(), values))
+    item = WordImport.objects.get()
+    assert item.values["district_recommendation"] == "材料齐全，同意推荐。"  # read, but only to be shown apart
+    html = client.get(response["Location"]).content.decode()
+    imported = html[html.index('id="read-values"') : html.index("</table>", html.index('id="read-values"'))]
+    assert "36.50" in imported and "材料齐全，同意推荐。" not in imported and "浦东新区科经委" not in imported
+    assert "读出的内容，确认后导入（2 项）" in html
+    apart = html[html.index("以下栏目由区级中小企业主管部门填写，不导入") :]
+    assert "材料齐全，同意推荐。" in apart and "浦东新区科经委" in apart and "2025" in apart
+    assert _client(world.nobody).get(response["Location"]).status_code == 404
+    client.post(reverse("documents:import_confirm", args=[item.pk]))
+    filing = Filing.objects.get()
+    assert filing.data["area_km2"] == "36.50" and "district_recommendation" not in filing.data
+
+
+def test_a_form_without_a_district_part_shows_no_table_apart(world: Any) -> None:
+    client = _client(world.operator)
+    html = client.get(_post(client, world, _filled())["Location"]).content.decode()
+    assert "不导入" not in html and "读出的内容，确认后导入" in html
