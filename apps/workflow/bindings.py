@@ -10,8 +10,9 @@ through `services.forms.submission_open_form`). From then on:
 - the authority locks the form when the review no longer needs the operator (`filing_lock`);
 - a transition with the effect `subject_fill` (区级推荐 / 区确认 / 省级推荐) writes the acting
   reviewer's own fields of the form (the template's `filled_by: district|city|province`: opinion,
-  seal, date) through `filing_fill_reviewer_fields`, the comment going to its `comment_field`; a
-  form version without such fields (the first 2025 files) is left as it is;
+  seal, date) through `filing_fill_reviewer_fields`, the comment going to its `comment_field`
+  (the first 2025 files get their reviewer's fields from their 填写方 overlay, see
+  apps/filings/definitions/loader.py); a form version without such fields is left as it is;
 - the reviewer's diff of a resubmission is the filings app's `submission_diff` (the snapshots
   kept in FilingRevision at each submission), read with the template's labels.
 """
@@ -216,7 +217,7 @@ class FilingAdapter(SubjectAdapter):
         mine = template.keys_filled_by(role)
         party = FILLED_BY_PARTIES.get(role, role)
         if not mine:
-            if values:  # the form has no part for this reviewer (e.g. a first 2025 version)
+            if values:  # the form has no part for this reviewer
                 key = next(iter(values))
                 raise ServiceError(
                     f"《{template.title}》（{template.version}版）没有由{party}填写的栏目，不能填写“{key}”。", field=key

@@ -2,6 +2,35 @@
 
 `check_template_file()` returns every problem (schema and semantic) with file, path and line;
 `load_template()` returns the typed `Template` or raises `TemplateError`.
+
+填写方 overlays for older published versions (`<code>/<version>.filled_by.yaml`)
+--------------------------------------------------------------------------------
+The first published files of 2025 (and 2020-2022) carry the reviewing authority's part of the
+paper form — 区级推荐意见、考核意见、省级推荐/复核意见 with seal and date — as ordinary fields,
+so on the filings made with them the applicant could type the district's opinion. Published
+files never change (PUBLISHED.sha256), and the corrected forms are new versions (2025.2), but
+the filings already made keep their version. Of the remedies, moving those filings to 2025.2
+would only reach open drafts (submitted, returned and locked ones stay on 2025), would rewrite
+the version a filing was made and printed with, and would not cover a campaign that still names
+the 2025 version. So the least surprising remedy is data beside the published file: an overlay
+that only says who fills which field of that version, e.g.
+
+    code: sh_municipal_application
+    version: "2025"
+    source: 沪经信企〔2025〕73号 附件2（推荐意见栏“由区级中小企业主管部门填写”）
+    fields:
+      district_recommendation: district
+
+Every filing on the version — draft, returned, submitted or locked — then behaves as on 2025.2
+for those fields (the applicant is refused, the reviewer fills them through the workflow), and
+nothing else about the version changes (labels, requiredness, rules, values already stored).
+The overlay is applied to the template's data before it is built, so the same semantic checks
+hold (a computed field, declaration or attachment cannot be a reviewer's); it may only name
+fields of its version and reviewing parties (never the applicant), and its problems name the
+overlay file and line. check_templates validates it, and once its version is published the
+overlay is listed in PUBLISHED.sha256 like a template (只增不改: a further correction is a new
+version). `Template.sha256` stays the hash of the template file; `Template.overlay_sha256` is
+the overlay's.
 """
 
 from __future__ import annotations
@@ -496,10 +525,60 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
+OVERLAY_SUFFIX = ".filled_by.yaml"
+_OVERLAY_KEYS = {"code", "version", "source", "fields"}
+
+
+def overlay_path(template_path: Path) -> Path:
+    """`<code>/<version>.filled_by.yaml` beside `<code>/<version>.yaml`."""
+    return template_path.with_name(template_path.stem + OVERLAY_SUFFIX)
+
+
+def _apply_overlay(data: dict[str, Any], text: str, file: str) -> list[Problem]:
+    """Set `filled_by` on the template data's fields as the overlay says; returns its problems
+    (then nothing is applied)."""
+    try:
+        raw, marks = load_with_marks(text)
+    except Exception as exc:  # yaml.YAMLError and friends
+        mark = getattr(exc, "problem_mark", None)
+        return [Problem(file, "(根)", mark.line + 1 if mark is not None else 1, f"YAML 语法错误：{exc}")]
+
+    def problem(path: PathT, message: str) -> Problem:
+        return Problem(file, path_text(path), line_of(marks, path), message)
+
+    if not isinstance(raw, dict):
+        return [problem((), "填写方补充文件应为映射：code、version、source、fields")]
+    problems = [problem((k,), f"不认识的属性“{k}”") for k in raw if k not in _OVERLAY_KEYS]
+    problems += [problem((), f"缺少必填属性“{k}”") for k in sorted(_OVERLAY_KEYS) if k not in raw]
+    if problems:
+        return problems
+    if (str(raw["code"]), str(raw["version"])) != (str(data.get("code")), str(data.get("version"))):
+        return [problem(("code",), f"填写方补充文件应对应 {data.get('code')} 的 {data.get('version')} 版本")]
+    fields = raw["fields"]
+    if not isinstance(fields, dict) or not fields:
+        return [problem(("fields",), "fields 应为“字段代码: 填写方”的映射，且不能为空")]
+    by_key = {f["key"]: f for s in data.get("sections") or [] for f in s.get("fields") or []}
+    parties = {k: v for k, v in FILLED_BY_PARTIES.items() if k != APPLICANT}
+    for key, party in fields.items():
+        if key not in by_key:
+            problems.append(problem(("fields", key), f"模板 {data.get('version')} 版本中没有字段“{key}”"))
+        elif party not in parties:
+            named = "、".join(f"{k}（{label}）" for k, label in parties.items())
+            problems.append(problem(("fields", key), f"填写方“{party}”不在允许范围内，应为：{named}"))
+        elif by_key[key].get("filled_by") not in (None, party):
+            problems.append(problem(("fields", key), f"字段“{key}”在模板中已标为 {by_key[key]['filled_by']}"))
+    if problems:
+        return problems
+    for key, party in fields.items():
+        by_key[key]["filled_by"] = party
+    return []
+
+
 def check_template_text(
-    text: str, file: str, catalogue: Catalogue | None = None
+    text: str, file: str, catalogue: Catalogue | None = None, overlay: tuple[str, str] | None = None
 ) -> tuple[Template | None, list[Problem]]:
-    """Validate one template's text; returns the template (when buildable) and all problems."""
+    """Validate one template's text; returns the template (when buildable) and all problems.
+    `overlay` is (text, file) of its 填写方 overlay, if any (see the module docstring)."""
     try:
         data, marks = load_with_marks(text)
     except Exception as exc:  # yaml.YAMLError and friends: report, never crash the check
@@ -513,6 +592,10 @@ def check_template_text(
             Problem(file, path_text(tuple(e.absolute_path)), line_of(marks, tuple(e.absolute_path)), _schema_message(e))
             for e in errors
         ]
+    if overlay is not None:
+        overlay_problems = _apply_overlay(data, *overlay)
+        if overlay_problems:
+            return None, overlay_problems
     builder = _Builder(data, marks, file, catalogue or load_catalogue())
     template = builder.build()
     return template, builder.problems
@@ -521,8 +604,13 @@ def check_template_text(
 def check_template_file(path: Path, catalogue: Catalogue | None = None) -> tuple[Template | None, list[Problem]]:
     raw = path.read_bytes()
     file = _relative(path)
-    template, problems = check_template_text(raw.decode("utf-8"), file, catalogue)
+    extra = overlay_path(path)
+    overlay_raw = extra.read_bytes() if extra.is_file() else None
+    overlay = (overlay_raw.decode("utf-8"), _relative(extra)) if overlay_raw is not None else None
+    template, problems = check_template_text(raw.decode("utf-8"), file, catalogue, overlay)
     if template is not None:
+        if overlay_raw is not None:
+            object.__setattr__(template, "overlay_sha256", hashlib.sha256(overlay_raw).hexdigest())
         expected = (path.parent.name, path.stem)
         if (template.code, template.version) != expected:
             problems.append(
@@ -536,11 +624,20 @@ def check_template_file(path: Path, catalogue: Catalogue | None = None) -> tuple
 
 
 def template_files() -> list[Path]:
-    return sorted(templates_dir().glob("*/*.yaml"))
+    return sorted(p for p in templates_dir().glob("*/*.yaml") if not p.name.endswith(OVERLAY_SUFFIX))
+
+
+def overlay_files() -> list[Path]:
+    """The 填写方 overlays (`<code>/<version>.filled_by.yaml`) of older published versions."""
+    return sorted(templates_dir().glob(f"*/*{OVERLAY_SUFFIX}"))
+
+
+def _mtime(path: Path) -> int:
+    return path.stat().st_mtime_ns if path.is_file() else 0
 
 
 @lru_cache(maxsize=64)
-def _load_cached(path_str: str, mtime_ns: int) -> Template:
+def _load_cached(path_str: str, mtime_ns: int, overlay_mtime_ns: int = 0) -> Template:
     template, problems = check_template_file(Path(path_str))
     if problems or template is None:
         raise TemplateError(problems)
@@ -552,7 +649,7 @@ def load_template(code: str, version: str) -> Template:
     path = templates_dir() / code / f"{version}.yaml"
     if not path.is_file():
         raise TemplateNotFound(f"没有表单模板 {code} 的 {version} 版本")
-    return _load_cached(str(path), path.stat().st_mtime_ns)
+    return _load_cached(str(path), path.stat().st_mtime_ns, _mtime(overlay_path(path)))
 
 
 def list_templates() -> list[TemplateInfo]:

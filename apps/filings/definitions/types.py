@@ -177,6 +177,7 @@ class Template:
     indicator_notes: tuple[str, ...] = ()
     sha256: str = ""
     file: str = ""
+    overlay_sha256: str = ""  # its 填写方 overlay (<code>/<version>.filled_by.yaml), if any
     _fields: dict[str, Field] = field(default_factory=dict, repr=False, compare=False)
 
     @property

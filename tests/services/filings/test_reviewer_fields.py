@@ -126,7 +126,10 @@ def test_a_return_cannot_flag_a_field_the_district_fills(world: Any, submitted: 
     assert submitted.status == FilingStatus.SUBMITTED
 
 
-def test_the_first_2025_form_keeps_its_published_behaviour(world: Any) -> None:
+def test_on_a_first_2025_filing_the_operator_is_refused_the_districts_opinion_through_the_overlay(
+    world: Any,
+) -> None:
+    # The published 2025 file cannot change; its filled_by overlay gives the opinion to the district.
     old = services.filing_create(
         actor=world.operator,
         cluster=world.cluster_pudong,
@@ -134,6 +137,21 @@ def test_the_first_2025_form_keeps_its_published_behaviour(world: Any) -> None:
         template_version="2025",
         reporting_year=2025,
     )
-    assert perms.editable_field_keys(world.operator, old) is None
-    with pytest.raises(AccessDenied, match="没有由区级中小企业主管部门填写的栏目"):
+    keys = perms.editable_field_keys(world.operator, old)
+    assert keys is not None and OPINION not in keys and "cover_cluster_name" in keys
+    before = _snapshot(old)
+    with pytest.raises(ServiceError, match="栏目“区级中小企业主管部门推荐意见”由区级中小企业主管部门填写") as exc:
+        services.filing_save_draft(
+            actor=world.operator, filing=old, values={OPINION: "自己推荐自己"}, expected_revision=old.revision
+        )
+    assert exc.value.field == OPINION and _snapshot(old) == before
+    with pytest.raises(AccessDenied, match="表单当前状态为“草稿”"):
         services.filing_fill_reviewer_fields(actor=world.district, filing=old, party="district", values={})
+    fill_application(actor=world.operator, filing=old)
+    old.refresh_from_db()
+    old = services.filing_submit(actor=world.operator, filing=old)  # the opinion is not asked of the operator
+    services.filing_fill_reviewer_fields(
+        actor=world.district, filing=old, party="district", values={OPINION: "同意推荐。"}
+    )
+    old.refresh_from_db()
+    assert old.template_version == "2025" and old.data[OPINION] == "同意推荐。"

@@ -138,3 +138,26 @@ def test_the_district_types_its_recommendation_on_the_review_page(world: Any) ->
     assert filing.data["district_recommendation_seal"] == "浦东新区科技和经济委员会"
     printed = _client(world.district).get(reverse("filings:print", args=[filing.pk])).content.decode()
     assert "材料齐全，同意推荐。" in printed
+
+
+def test_on_a_first_2025_filing_the_edit_page_refuses_the_districts_opinion(world: Any) -> None:
+    old = services.filing_create(
+        actor=world.operator,
+        cluster=world.cluster_pudong,
+        template_code="sh_municipal_application",
+        template_version="2025",
+        reporting_year=2025,
+    )
+    html = _client(world.operator).get(reverse("filings:edit", args=[old.pk])).content.decode()
+    block = html[html.index('id="field-district_recommendation"') :][:3000]
+    assert "由区级中小企业主管部门填写" in block and 'name="f:district_recommendation"' not in block
+    response = _client(world.operator).post(
+        reverse("filings:save", args=[old.pk]),
+        {"revision": old.revision, "f:district_recommendation": "1", "v:district_recommendation": "同意推荐"},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    assert response.status_code == 400
+    assert "由区级中小企业主管部门填写，申报（填报）单位不能更改" in response.json()["message"]
+    assert _client(world.nobody).get(reverse("filings:edit", args=[old.pk])).status_code == 404
+    old.refresh_from_db()
+    assert "district_recommendation" not in old.data

@@ -119,13 +119,15 @@ def test_subject_values_on_a_transition_that_fills_nothing_are_refused(world: An
     assert sub.state == "district_review"
 
 
-def test_a_first_2025_form_has_no_district_part_and_says_so(world: Any) -> None:
+def test_a_first_2025_form_takes_the_opinion_but_has_no_seal_line(world: Any) -> None:
+    # The published 2025 file has only the opinion; its filled_by overlay gives it to the district.
     sub = _submitted(world, version="2025")
     listed = _client(world.district).get(f"/api/workflow/submissions/{sub.pk}").json()
     assert all(t["subject_fields"] == [] for t in listed["transitions"])
     response = _post(world.district, sub, _recommend(district_recommendation_seal="浦东"))
-    assert response.status_code == 400
-    assert "没有由区级中小企业主管部门填写的栏目" in response.json()["detail"]
+    assert response.status_code == 400 and response.json()["detail"] == "表单中没有栏目“district_recommendation_seal”。"
+    assert _post(world.district, sub, _recommend()).status_code == 200
+    assert Filing.objects.get(pk=sub.subject.pk).data["district_recommendation"] == RECOMMENDATION
 
 
 def test_the_operator_and_the_no_access_user_cannot_fill_the_district_part(world: Any) -> None:
