@@ -216,11 +216,16 @@ def _assemble_block(by_slot: Sequence[Iterable[Any]], n: int) -> list[list[Any]]
 
 
 def validate_sheet(
-    sheet: RawSheet, year: int, progress: Callable[[int, int | None], None] | None = None
+    sheet: RawSheet,
+    year: int,
+    progress: Callable[[int, int | None], None] | None = None,
+    on_block: Callable[[list[ParsedRow], bool], None] | None = None,
 ) -> ParseResult:
     """Validate and classify every row of `sheet` (consuming its lazy rows once).
 
-    `progress(rows_done, rows_expected)` is called every PROGRESS_EVERY rows when given.
+    `progress(rows_done, rows_expected)` is called every PROGRESS_EVERY rows when given;
+    `on_block(valid_rows, errors_so_far)` after each block of rows (the caller may stage them
+    while the next block is validated).
     """
     columns = sheet.columns
     by_key = {key: idx for idx, key in columns.items()}
@@ -313,6 +318,7 @@ def validate_sheet(
         for cells in block[: PREVIEW_ROWS - len(preview)]:
             preview.append([clean_text(cells[idx]) if idx < len(cells) else "" for idx in preview_plan])
         block_vals, block_data, redo = block_values(rownums, block)
+        first_new = len(parsed)
         for i, rownum in enumerate(rownums):
             cells = block[i]
             row_errors: list[RowError] | None = None
@@ -379,6 +385,8 @@ def validate_sheet(
             data = _assemble(vals) if i in redo else block_data[i]
             size, reason = classify_values(industry or "", vals[s_employees], vals[s_revenue], vals[s_assets])
             parsed.append(ParsedRow(rownum, code, data, quals, size, reason, _row_warnings(data, quals, size, year)))
+        if on_block is not None:
+            on_block(parsed[first_new:], bool(errors))
     return ParseResult(
         sheet_name=sheet.sheet_name,
         header_row=sheet.header_row,

@@ -275,6 +275,8 @@ class EnterpriseImport(models.Model):
     file_sha256 = models.CharField("上传文件SHA-256", max_length=64, blank=True)
     stage_file_name = models.CharField("暂存校验结果文件", max_length=300, blank=True)
     stage_sha256 = models.CharField("暂存校验结果SHA-256", max_length=64, blank=True)
+    # On PostgreSQL the preview stages its rows in two tables of its own instead of a file (store.py).
+    stage_table = models.CharField("暂存校验结果表", max_length=63, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
     )

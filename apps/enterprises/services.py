@@ -5,7 +5,9 @@ Import flow (企业清单导入):
    file is read once, every row validated and classified, and compared with the current list
    — nothing is written to the list. Errors make the import INVALID and an error file (the
    failing rows with an error column) is stored for download. A valid file's rows are staged
-   (stage.py) with the SHA-256 of the upload and of the stage.
+   (stage.py) with the SHA-256 of the upload: on PostgreSQL streamed into the import's own
+   tables while the preview validates (the database works on the other core), elsewhere in a
+   file with its SHA-256.
 2. `enterprise_import_commit` writes the staged rows in one transaction (all or nothing), set
    based (store.py): firms upserted by credit code, the cluster-year list upserted (ids and
    size overrides kept, unlisted firms removed), qualifications rebuilt. It refuses when the
@@ -19,6 +21,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -127,6 +130,7 @@ def enterprise_import_upload(*, actor: Any, cluster: Cluster, year: int, upload:
             subject=cluster,
             note=original,
         )
+    drop_stale_stages()  # abandoned previews' stages go when the next list is uploaded
     _dispatch(batch, "preview")
     batch.refresh_from_db()
     return batch
@@ -255,13 +259,33 @@ def _summary(result: ParseResult) -> dict[str, Any]:
 
 
 def run_preview(batch_id: int) -> None:
-    """Read (once), validate, classify, compare and stage; write only the import record."""
+    """Read (once), validate, classify, compare and stage; write only the import record.
+
+    On PostgreSQL the valid rows are streamed into the import's own stage tables block by block
+    while the next block is validated (store.StageStream: the database stores them on the other
+    core); elsewhere they are staged in a file at the end. A preview that finds errors keeps no stage.
+    """
     batch = EnterpriseImport.objects.select_related("cluster").get(pk=batch_id)
+    stream = store.StageStream(batch.pk) if connection.vendor == "postgresql" else None
+    try:
+        _preview(batch, stream)
+    finally:
+        if stream is not None and not stream.closed:
+            stream.abort()
+
+
+def _preview(batch: EnterpriseImport, stream: store.StageStream | None) -> None:
     _progress(batch, 5, "正在读取文件", ImportStatus.PARSING)
 
     def validated(done: int, expected: int | None) -> None:
         pct = 10 + (50 * done // expected if expected else 0)
         _progress(batch, min(pct, 60), f"已校验 {done} 行")
+
+    def checked(rows: list[ParsedRow], errors_so_far: bool) -> None:
+        """A validated block: its year-on-year warnings, then (while there is no error) staged."""
+        _yoy_warnings(batch.cluster, batch.year, rows)
+        if stream is not None and rows and not errors_so_far:
+            stream.send(*stage.parts(rows))
 
     try:
         data = _upload_bytes(batch)
@@ -269,12 +293,11 @@ def run_preview(batch_id: int) -> None:
         sheet = read_sheet(data, batch.original_name)
         del data  # the reader keeps what it needs
         _progress(batch, 10, "正在校验")
-        result = validate_sheet(sheet, batch.year, progress=validated)
+        result = validate_sheet(sheet, batch.year, progress=validated, on_block=checked)
     except ReadError as exc:
         _finish(batch, ImportStatus.INVALID, str(exc), {"error_count": 1, "errors": [str(exc)]})
         return
     _progress(batch, 60, "正在与现有清单比对")
-    _yoy_warnings(batch.cluster, batch.year, result.rows)
     summary = _summary(result)
     if result.missing_columns:
         missing = "、".join(f"「{c}」" for c in result.missing_columns)
@@ -321,14 +344,28 @@ def run_preview(batch_id: int) -> None:
         }
     )
     _progress(batch, 85, "正在暂存校验结果")
-    payload = stage.dump(result.rows)
-    stage_name = default_storage.save(
-        f"enterprises/imports/{batch.cluster_id}/{batch.year}/{uuid.uuid4().hex}-校验结果.stage.gz",
-        ContentFile(payload),
-    )
-    EnterpriseImport.objects.filter(pk=batch.pk).update(
-        file_sha256=file_digest, stage_file_name=stage_name, stage_sha256=stage.digest(payload)
-    )
+    if stream is not None:
+        try:
+            tables = stream.close()
+        except Exception:
+            logger.exception("enterprise import %s: staging failed", batch.pk)
+            _finish(
+                batch, ImportStatus.FAILED, "校验结果暂存失败，未做任何修改：服务器处理出错，请稍后重试或联系管理员。"
+            )
+            return
+        if tables.rows != len(result.rows):  # every valid row was sent: a shortfall is a bug
+            raise RuntimeError(f"staged {tables.rows} of {len(result.rows)} rows")
+        summary["staged_qualifications"] = tables.qualifications
+        EnterpriseImport.objects.filter(pk=batch.pk).update(file_sha256=file_digest, stage_table=tables.rows_table)
+    else:
+        payload = stage.dump(result.rows)
+        stage_name = default_storage.save(
+            f"enterprises/imports/{batch.cluster_id}/{batch.year}/{uuid.uuid4().hex}-校验结果.stage.gz",
+            ContentFile(payload),
+        )
+        EnterpriseImport.objects.filter(pk=batch.pk).update(
+            file_sha256=file_digest, stage_file_name=stage_name, stage_sha256=stage.digest(payload)
+        )
     msg = (
         f"共 {len(result.rows)} 家企业，校验通过：新增 {len(added)}、修改 {len(changed)}、"
         f"删除 {len(removed)}。请确认后导入。"
@@ -347,6 +384,10 @@ def _finish(batch: EnterpriseImport, status: str, message: str, summary: dict[st
 
 def _discard_stage(batch: EnterpriseImport) -> None:
     """The staged rows are of no further use once the import is committed, failed or cancelled."""
+    if batch.stage_table:
+        EnterpriseImport.objects.filter(pk=batch.pk).update(stage_table="")
+        tables = store.stage_tables(batch.pk)
+        transaction.on_commit(lambda: store.drop_stage(*tables))
     name = batch.stage_file_name
     if not name:
         return
@@ -380,18 +421,51 @@ def enterprise_import_commit(*, actor: Any, batch: EnterpriseImport) -> Enterpri
     return batch
 
 
-def _load_stage(batch: EnterpriseImport) -> stage.Staged:
+def _load_stage(batch: EnterpriseImport) -> stage.Staged | store.StageTables:
     """The preview's staged rows, after checking that neither they nor the upload changed."""
+    if batch.stage_table:
+        # PostgreSQL: the import's own stage tables, holding as many rows as the preview counted.
+        tables = store.stage_tables(batch.pk)
+        counts = store.stage_counts(tables) if batch.stage_table == tables[0] else None
+        if counts is None:
+            raise StageError("预览时暂存的校验结果已不存在，请重新上传。")
+        _check_upload(batch)
+        if counts != (batch.summary.get("valid_rows"), batch.summary.get("staged_qualifications")):
+            raise StageError("暂存的校验结果与预览时不一致，请重新上传。")
+        return store.StageTables(*tables, *counts)
     if not batch.stage_file_name or not default_storage.exists(batch.stage_file_name):
         raise StageError("预览时暂存的校验结果已不存在，请重新上传。")
-    if not default_storage.exists(batch.file_name) or stage.digest(_upload_bytes(batch)) != batch.file_sha256:
-        raise StageError("上传的文件在预览之后被更改或删除，未导入。请重新上传。")
+    _check_upload(batch)
     with default_storage.open(batch.stage_file_name, "rb") as fh:
         payload = bytes(fh.read())
     staged = stage.load(payload, batch.stage_sha256)
     if staged.rows != batch.summary.get("valid_rows"):
         raise StageError("暂存的校验结果与预览时不一致，请重新上传。")
     return staged
+
+
+def _check_upload(batch: EnterpriseImport) -> None:
+    if not default_storage.exists(batch.file_name) or stage.digest(_upload_bytes(batch)) != batch.file_sha256:
+        raise StageError("上传的文件在预览之后被更改或删除，未导入。请重新上传。")
+
+
+STAGE_MAX_AGE = timedelta(days=2)
+
+
+def drop_stale_stages() -> int:
+    """Drop the stage tables (PostgreSQL) of imports no longer awaiting confirmation, and of
+    previews left unconfirmed for STAGE_MAX_AGE (confirming one then asks for a new upload)."""
+
+    def keep(ids: set[int]) -> set[int]:
+        return set(
+            EnterpriseImport.objects.filter(
+                pk__in=ids,
+                status__in=(ImportStatus.QUEUED, ImportStatus.PARSING, ImportStatus.PREVIEW, ImportStatus.COMMITTING),
+                created_at__gte=timezone.now() - STAGE_MAX_AGE,
+            ).values_list("pk", flat=True)
+        )
+
+    return store.drop_stale_stages(keep)
 
 
 def run_commit(batch_id: int, actor_id: int | None) -> None:

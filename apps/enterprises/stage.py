@@ -1,8 +1,17 @@
 """The staged rows of a previewed import (暂存的校验结果), written once at preview, read at commit.
 
 The preview reads, validates and classifies the upload; the commit must write exactly what
-the preview showed, without reading the spreadsheet a second time. So the preview stores its
-valid rows in a compact file (default_storage) and the commit loads that file.
+the preview showed, without reading the spreadsheet a second time. So the preview stages its
+valid rows in PostgreSQL's COPY text format (`parts`):
+
+- on PostgreSQL, block by block into two UNLOGGED tables owned by the import
+  (`store.StageStream`, fed while the next block is validated; the database parses and stores
+  them on the other core), which the commit reads with INSERT … SELECT. The import record names
+  the tables; the commit checks that they exist and hold the rows and qualifications the preview
+  counted, and the upload's SHA-256; they are dropped once the import is committed, failed or
+  cancelled, and those of abandoned previews at a later upload (`services.drop_stale_stages`);
+- on other backends (SQLite: development and tests), in a compact file (default_storage, the
+  format below) that the commit loads into temporary tables.
 
 Format (UTF-8, gzip-compressed): one JSON header line, then one line per firm-year row, then
 one line per qualification. Row and qualification lines are in PostgreSQL's COPY text format
@@ -161,8 +170,8 @@ class Staged:
     qualification_bytes: bytes
 
 
-def dump(rows: Iterable[ParsedRow]) -> bytes:
-    """The stage of `rows` (gzip bytes)."""
+def parts(rows: Iterable[ParsedRow]) -> tuple[bytes, bytes, int, int]:
+    """The COPY-text of `rows` and of their qualifications, with the number of lines of each."""
     row_lines: list[str] = []
     qual_lines: list[str] = []
     for r in rows:
@@ -171,13 +180,19 @@ def dump(rows: Iterable[ParsedRow]) -> bytes:
             qual_lines.append(f"{r.code}\t{kind}\t{level}\t{NULL if qyear is None else qyear}")
     row_part = ("\n".join(row_lines) + "\n").encode() if row_lines else b""
     qual_part = ("\n".join(qual_lines) + "\n").encode() if qual_lines else b""
+    return row_part, qual_part, len(row_lines), len(qual_lines)
+
+
+def dump(rows: Iterable[ParsedRow]) -> bytes:
+    """The stage of `rows` (gzip bytes)."""
+    row_part, qual_part, row_count, qual_count = parts(rows)
     header = {
         "format": FORMAT,
         "version": VERSION,
         "row_columns": list(ROW_COLUMNS),
         "qualification_columns": list(QUALIFICATION_COLUMNS),
-        "rows": len(row_lines),
-        "qualifications": len(qual_lines),
+        "rows": row_count,
+        "qualifications": qual_count,
         "row_bytes": len(row_part),
         "qualification_bytes": len(qual_part),
     }

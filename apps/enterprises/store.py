@@ -3,8 +3,11 @@
 A cluster-year list of up to 200,000 firms is written with a fixed number of statements,
 whatever its length:
 
-1. the staged rows and qualifications go into two temporary tables — PostgreSQL by COPY of
-   the staged bytes as they are, other backends by one `executemany`;
+1. the staged rows and qualifications are two tables: on PostgreSQL the import's own UNLOGGED
+   stage tables, filled, indexed and analysed during the preview (`StageStream`, a second
+   thread and connection fed block by block while the preview validates the next block, so the
+   database's parsing and storing overlaps the Python work); on other backends two temporary
+   tables filled from the stage file by one `executemany` (or COPY, for a file stage on PostgreSQL);
 2. firms are inserted by credit code (`ON CONFLICT DO NOTHING`), renamed firms updated, and
    every name a firm is listed under recorded in its name history (earliest year kept);
 3. firm-years no longer listed are deleted through the ORM (so related rows follow Django's
@@ -14,6 +17,12 @@ whatever its length:
 4. the qualifications are synchronised with the staged ones (stale ones deleted, new ones
    inserted, changed levels or years updated), joined by credit code.
 
+A first list of a cluster-year (no rows yet; the caller holds the cluster row's lock) is
+inserted without ON CONFLICT and without the delete passes. On PostgreSQL the transaction runs
+without JIT (it only adds compile time to these few large statements) and with room to sort and
+hash in memory; the foreign keys stay as they are (deferred, checked at COMMIT: about a fifth of
+the commit's database time for 100,000 rows, the price of keeping them).
+
 Must run inside `transaction.atomic()`: any failure leaves the list as it was. SQL is built
 from the models' metadata (table and column names quoted by the backend); values are bound
 parameters. Needs PostgreSQL ≥ 9.5 or SQLite ≥ 3.33 (upsert, UPDATE … FROM).
@@ -22,8 +31,12 @@ parameters. Needs PostgreSQL ≥ 9.5 or SQLite ≥ 3.33 (upsert, UPDATE … FROM
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import queue
+import re
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models
@@ -35,6 +48,7 @@ from .stage import QUALIFICATION_COLUMNS, ROW_COLUMNS, Staged, decode_lines
 STAGE_ROWS = "enterprises_stage_rows"
 STAGE_QUALS = "enterprises_stage_quals"
 RENAMED = "enterprises_stage_renamed"
+STAGE_PREFIX = "enterprises_stage_"  # + import id + _rows / _quals: a preview's stage (PostgreSQL)
 DELETE_CHUNK = 900
 ANALYZE_FROM_ROWS = 1000
 ANALYZED: dict[type[models.Model], tuple[str, ...]] = {
@@ -89,14 +103,45 @@ def _execute(sql: str, params: list[Any] | None = None) -> int:
         return int(cur.rowcount)
 
 
-@contextmanager
-def _staging(staged: Staged) -> Iterator[None]:
-    """The two temporary tables, filled; dropped afterwards (a rollback drops them too)."""
+@dataclass(frozen=True)
+class StageTables:
+    """The two tables holding a staged list (rows, qualifications) and how many rows each holds."""
+
+    rows_table: str
+    quals_table: str
+    rows: int
+    qualifications: int
+
+
+def _stage_definitions() -> tuple[str, str]:
     rows_def = ", ".join(f"{_q(c)} {_stage_type(c)}" for c in ROW_COLUMNS)
     quals_def = (
         f"{_q('code')} {_stage_type('code')}, {_q('kind')} varchar(30), {_q('level')} varchar(20), {_q('year')} integer"
     )
-    for table, definition in ((STAGE_ROWS, rows_def), (STAGE_QUALS, quals_def)):
+    return rows_def, quals_def
+
+
+def _index_and_analyze(tables: StageTables) -> None:
+    _execute(f"CREATE INDEX {_q(tables.rows_table + '_code')} ON {_q(tables.rows_table)} ({_q('code')})")
+    _execute(
+        f"CREATE INDEX {_q(tables.quals_table + '_code')} ON {_q(tables.quals_table)} ({_q('code')}, {_q('kind')})"
+    )
+    if connection.vendor == "postgresql":
+        # New tables have no statistics until analysed; without them the joins below are planned
+        # for a handful of rows (nested loops over 100,000). Only the join column: analysing the
+        # wide text columns would cost ten times as much.
+        _execute(f"ANALYZE {_q(tables.rows_table)} ({_q('code')}), {_q(tables.quals_table)} ({_q('code')})")
+
+
+@contextmanager
+def _staging(staged: Staged | StageTables) -> Iterator[StageTables]:
+    """The staged list as two tables: those the preview filled (PostgreSQL, `StageStream`), or two
+    temporary tables filled from a stage file, dropped afterwards (a rollback drops them too)."""
+    if isinstance(staged, StageTables):
+        yield staged
+        return
+    tables = StageTables(STAGE_ROWS, STAGE_QUALS, staged.rows, staged.qualifications)
+    for table, definition in zip((STAGE_ROWS, STAGE_QUALS), _stage_definitions(), strict=True):
         _execute(f"DROP TABLE IF EXISTS {_q(table)}")
         _execute(f"CREATE TEMPORARY TABLE {_q(table)} ({definition})")
     if connection.vendor == "postgresql":
@@ -121,24 +166,18 @@ def _staging(staged: Staged) -> Iterator[None]:
                         f"INSERT INTO {_q(table)} ({', '.join(_q(c) for c in columns)}) VALUES ({marks})",  # noqa: S608
                         list(decode_lines(part)),
                     )
-    _execute(f"CREATE INDEX {_q(STAGE_ROWS + '_code')} ON {_q(STAGE_ROWS)} ({_q('code')})")
-    _execute(f"CREATE INDEX {_q(STAGE_QUALS + '_code')} ON {_q(STAGE_QUALS)} ({_q('code')}, {_q('kind')})")
-    if connection.vendor == "postgresql":
-        # Temporary tables have no statistics until analysed; without them the joins below are
-        # planned for a handful of rows (nested loops over 100,000).
-        # Only the join column: analysing the wide text columns would cost ten times as much.
-        _execute(f"ANALYZE {_q(STAGE_ROWS)} ({_q('code')}), {_q(STAGE_QUALS)} ({_q('code')})")
-    yield
+    _index_and_analyze(tables)
+    yield tables
     _execute(f"DROP TABLE {_q(STAGE_QUALS)}")
     _execute(f"DROP TABLE {_q(STAGE_ROWS)}")
 
 
-def _write_firms(year: int, now: dt.datetime) -> None:
+def _write_firms(st: StageTables, year: int, now: dt.datetime) -> None:
     """New firms inserted, renamed firms renamed; the name history of renamed firms recorded."""
     firm, names, fy = _table(Firm), _table(FirmName), _table(FirmYear)
     code, fname, fid = _col(Firm, "credit_code"), _col(Firm, "name"), _q("id")
     n_firm, n_name, n_first = _col(FirmName, "firm"), _col(FirmName, "name"), _col(FirmName, "first_year")
-    s, r = _q(STAGE_ROWS), _q(RENAMED)
+    s, r = _q(st.rows_table), _q(RENAMED)
     now_db = _field(Firm, "updated_at").get_db_prep_save(now, connection)
     # Known firms listed under another name, found once (before the new firms are inserted: a
     # new firm is inserted under its listed name, so only a known firm can be renamed).
@@ -187,13 +226,13 @@ def _write_firms(year: int, now: dt.datetime) -> None:
     _execute(f"DROP TABLE {r}")
 
 
-def _delete_unlisted(cluster_id: int, year: int) -> None:
+def _delete_unlisted(st: StageTables, cluster_id: int, year: int) -> None:
     """Firm-years of the cluster-year whose firm is not in the new list, through the ORM."""
     fy, firm = _table(FirmYear), _table(Firm)
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT fy.{_q('id')} FROM {fy} fy WHERE fy.{_col(FirmYear, 'cluster')} = %s "  # noqa: S608
-            f"AND fy.{_col(FirmYear, 'year')} = %s AND NOT EXISTS (SELECT 1 FROM {_q(STAGE_ROWS)} s "
+            f"AND fy.{_col(FirmYear, 'year')} = %s AND NOT EXISTS (SELECT 1 FROM {_q(st.rows_table)} s "
             f"JOIN {firm} f ON f.{_col(Firm, 'credit_code')} = s.{_q('code')} "
             f"WHERE f.{_q('id')} = fy.{_col(FirmYear, 'firm')})",
             [cluster_id, year],
@@ -204,7 +243,7 @@ def _delete_unlisted(cluster_id: int, year: int) -> None:
 
 
 def _upsert_firm_years(
-    cluster_id: int, year: int, batch: EnterpriseImport | None, now: dt.datetime, *, fresh: bool
+    st: StageTables, cluster_id: int, year: int, batch: EnterpriseImport | None, now: dt.datetime, *, fresh: bool
 ) -> None:
     """The list upserted by (cluster, year, firm); a plain insert when the cluster-year has no rows."""
     fy, firm = _table(FirmYear), _table(Firm)
@@ -239,7 +278,7 @@ def _upsert_firm_years(
     sme = [str(s) for s in SME_SIZES]
     _execute(
         f"INSERT INTO {fy} ({', '.join(targets)}) SELECT {', '.join(values)} "  # noqa: S608
-        f"FROM {_q(STAGE_ROWS)} s JOIN {firm} f ON f.{_col(Firm, 'credit_code')} = s.{_q('code')} WHERE 1 = 1 "
+        f"FROM {_q(st.rows_table)} s JOIN {firm} f ON f.{_col(Firm, 'credit_code')} = s.{_q('code')} WHERE 1 = 1 "
         f"ORDER BY f.{_q('id')} "
         # A first list for the cluster-year (no rows, and the cluster row locked by the caller) has
         # nothing to conflict with: a plain insert, without the per-row speculative-insertion check
@@ -254,7 +293,7 @@ def _distinct() -> str:
     return "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
 
 
-def _sync_qualifications(cluster_id: int, year: int, *, fresh: bool) -> None:
+def _sync_qualifications(st: StageTables, cluster_id: int, year: int, *, fresh: bool) -> None:
     """The cluster-year's qualifications made equal to the staged ones, touching only differences:
     stale (firm-year, kind) pairs deleted, new ones inserted, a changed level or year updated.
     A first list (`fresh`: the cluster-year had no rows, hence no qualifications) is inserted."""
@@ -262,7 +301,7 @@ def _sync_qualifications(cluster_id: int, year: int, *, fresh: bool) -> None:
     q_fy, q_kind = _col(FirmQualification, "firm_year"), _col(FirmQualification, "kind")
     q_level, q_year = _col(FirmQualification, "level"), _col(FirmQualification, "year")
     fy_firm, fy_cluster, fy_year = _col(FirmYear, "firm"), _col(FirmYear, "cluster"), _col(FirmYear, "year")
-    code, sq = _col(Firm, "credit_code"), _q(STAGE_QUALS)
+    code, sq = _col(Firm, "credit_code"), _q(st.quals_table)
     if not fresh:
         _execute(
             f"DELETE FROM {q} WHERE {q_fy} IN (SELECT y.{_q('id')} FROM {fy} y "  # noqa: S608
@@ -289,7 +328,7 @@ def _sync_qualifications(cluster_id: int, year: int, *, fresh: bool) -> None:
 
 
 def write_staged(
-    *, cluster_id: int, year: int, staged: Staged, batch: EnterpriseImport | None, now: dt.datetime
+    *, cluster_id: int, year: int, staged: Staged | StageTables, batch: EnterpriseImport | None, now: dt.datetime
 ) -> dict[str, int]:
     """Replace the cluster-year list with the staged rows (inside the caller's transaction)."""
     current = FirmYear.objects.filter(cluster_id=cluster_id, year=year)
@@ -302,18 +341,18 @@ def write_staged(
         # Room to sort and hash 100,000 staged rows in memory rather than in temporary files.
         _execute("SET LOCAL work_mem = '64MB'")
     fresh = before == 0  # the first list of this cluster-year: nothing to delete or to update
-    with _staging(staged):
-        _write_firms(year, now)
+    with _staging(staged) as st:
+        _write_firms(st, year, now)
         if not fresh:
-            _delete_unlisted(cluster_id, year)
-        _upsert_firm_years(cluster_id, year, batch, now, fresh=fresh)
+            _delete_unlisted(st, cluster_id, year)
+        _upsert_firm_years(st, cluster_id, year, batch, now, fresh=fresh)
         if postgres and staged.rows >= ANALYZE_FROM_ROWS:
             # Fresh planner statistics for the rows just written, so the qualifications are joined
             # to them (and the pages and totals that follow are planned) for their real number
             # (ANALYZE counts them even before this transaction commits). Only the columns
             # queries filter, join or group on: the wide text columns would triple its time.
             _analyze(FirmYear)
-        _sync_qualifications(cluster_id, year, fresh=fresh)
+        _sync_qualifications(st, cluster_id, year, fresh=fresh)
     if postgres and staged.rows >= ANALYZE_FROM_ROWS:
         _analyze(FirmQualification)
     return {"before": before, "after": staged.rows}
@@ -321,3 +360,131 @@ def write_staged(
 
 def _analyze(model: type[models.Model]) -> None:
     _execute(f"ANALYZE {_table(model)} ({', '.join(_col(model, f) for f in ANALYZED[model])})")
+
+
+# —— the preview's stage on PostgreSQL ——
+
+
+def stage_tables(import_id: int) -> tuple[str, str]:
+    """Names of the two tables an import's preview stages its rows in (owned by that import)."""
+    return f"{STAGE_PREFIX}{import_id}_rows", f"{STAGE_PREFIX}{import_id}_quals"
+
+
+class StageStream:
+    """Streams a preview's valid rows into the import's two UNLOGGED stage tables (PostgreSQL).
+
+    A second thread, with its own connection, creates the tables and runs one COPY that the
+    preview feeds block by block while it validates the next block: PostgreSQL parses and stores
+    the rows on the other core. `close()` waits for the COPY, copies the qualifications, indexes
+    and analyses the tables (committed: they outlive the preview, until the import is committed,
+    cancelled or found stale); `abort()` drops them. Unlogged: a crash empties them, and the
+    commit then finds too few rows and asks for a new upload.
+    """
+
+    def __init__(self, import_id: int) -> None:
+        self.rows_table, self.quals_table = stage_tables(import_id)
+        self.rows = 0
+        self.qualifications = 0
+        self.closed = False
+        self._quals: list[bytes] = []
+        self._blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=f"stage-{import_id}", daemon=True)
+        self._thread.start()
+
+    def send(self, row_part: bytes, qualification_part: bytes, rows: int, qualifications: int) -> None:
+        if self._error is None:
+            self._blocks.put(row_part)
+        self._quals.append(qualification_part)
+        self.rows += rows
+        self.qualifications += qualifications
+
+    def close(self) -> StageTables:
+        """Wait until every row is stored; the tables' names and counts (raises if the COPY failed)."""
+        self.closed = True
+        self._blocks.put(None)
+        self._thread.join()
+        if self._error is not None:
+            drop_stage(self.rows_table, self.quals_table)
+            raise self._error
+        return StageTables(self.rows_table, self.quals_table, self.rows, self.qualifications)
+
+    def abort(self) -> None:
+        self.closed = True
+        self._error = self._error or RuntimeError("aborted")
+        self._blocks.put(None)
+        self._thread.join()
+        drop_stage(self.rows_table, self.quals_table)
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        ended = False  # the preview's end-of-rows (None) taken from the queue
+        try:
+            rows_def, quals_def = _stage_definitions()
+            for table, definition in ((self.rows_table, rows_def), (self.quals_table, quals_def)):
+                _execute(f"DROP TABLE IF EXISTS {_q(table)}")
+                _execute(f"CREATE UNLOGGED TABLE {_q(table)} ({definition})")
+            with connection.cursor() as cur:
+                columns = ", ".join(_q(c) for c in ROW_COLUMNS)
+                with cur.cursor.copy(f"COPY {_q(self.rows_table)} ({columns}) FROM STDIN") as copy:
+                    while (block := self._blocks.get()) is not None:
+                        if self._error is not None:  # aborted: leave the COPY (rolled back)
+                            raise RuntimeError("aborted")
+                        copy.write(block)
+                    ended = True
+                    if self._error is not None:
+                        raise RuntimeError("aborted")
+                quals = b"".join(self._quals)
+                if quals:
+                    columns = ", ".join(_q(c) for c in QUALIFICATION_COLUMNS)
+                    with cur.cursor.copy(f"COPY {_q(self.quals_table)} ({columns}) FROM STDIN") as copy:
+                        copy.write(quals)
+            _index_and_analyze(StageTables(self.rows_table, self.quals_table, 0, 0))
+        except BaseException as exc:  # reported to the preview by close()
+            self._error = self._error or exc
+            while not ended and self._blocks.get() is not None:  # let the preview's puts through
+                pass
+        finally:
+            connections.close_all()  # this thread's connection
+
+
+def drop_stage(rows_table: str, quals_table: str) -> None:
+    if connection.vendor != "postgresql":
+        return
+    _execute(f"DROP TABLE IF EXISTS {_q(rows_table)}, {_q(quals_table)}")
+
+
+def stage_counts(tables: tuple[str, str]) -> tuple[int, int] | None:
+    """Rows in an import's two stage tables, or None when they are gone."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_class WHERE relname IN (%s, %s) AND relkind = 'r'", list(tables))
+        if cur.fetchone()[0] != 2:
+            return None
+        cur.execute(f"SELECT (SELECT count(*) FROM {_q(tables[0])}), (SELECT count(*) FROM {_q(tables[1])})")  # noqa: S608
+        rows, quals = cur.fetchone()
+    return int(rows), int(quals)
+
+
+_STAGE_NAME = re.compile(rf"^{STAGE_PREFIX}(\d+)_(rows|quals)$")
+
+
+def drop_stale_stages(keep: Callable[[set[int]], set[int]]) -> int:
+    """Drop the stage tables of every import `keep` does not name (committed, cancelled, failed,
+    deleted or abandoned previews); the number of tables dropped."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'r' AND n.nspname = current_schema() AND c.relname LIKE %s",
+            [STAGE_PREFIX.replace("_", "\\_") + "%"],
+        )
+        found = {name: int(m.group(1)) for (name,) in cur.fetchall() if (m := _STAGE_NAME.match(name))}
+    kept = keep(set(found.values()))
+    stale = [name for name, import_id in found.items() if import_id not in kept]
+    for name in stale:
+        _execute(f"DROP TABLE IF EXISTS {_q(name)}")
+    return len(stale)

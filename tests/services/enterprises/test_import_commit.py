@@ -7,8 +7,10 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.utils import timezone
 
-from apps.enterprises import reader, services, stage
+from apps.enterprises import reader, services, stage, store
 from apps.enterprises.importer import ROW_FIELDS, ParsedRow
 from apps.enterprises.models import EnterpriseImport, Firm, FirmName, FirmQualification, FirmYear, ImportStatus
 from tests.factories_enterprises import firm_row, make_code, xlsx_bytes
@@ -44,9 +46,22 @@ def listed(world, year=2024):
     return dict(FirmYear.objects.filter(cluster=world.cluster_pudong, year=year).values_list("firm__credit_code", "id"))
 
 
+POSTGRES = connection.vendor == "postgresql"
+
+
+def staged_counts(batch):
+    """Rows in the import's stage tables (PostgreSQL), None when they are gone."""
+    return store.stage_counts(store.stage_tables(batch.pk))
+
+
 def test_commit_writes_the_staged_rows_without_reading_the_spreadsheet_again(world, monkeypatch):
     batch = upload(world, [firm_row(i) for i in range(3)])
-    assert batch.stage_file_name and batch.stage_sha256 and batch.file_sha256
+    assert batch.file_sha256
+    if POSTGRES:  # staged in the import's own tables while the preview validated
+        assert batch.stage_table and not batch.stage_file_name
+        assert staged_counts(batch) == (3, batch.summary["staged_qualifications"])
+    else:
+        assert batch.stage_file_name and batch.stage_sha256 and not batch.stage_table
 
     def no_second_read(*args, **kwargs):
         raise AssertionError("the spreadsheet was read a second time")
@@ -64,7 +79,40 @@ def test_the_stage_is_deleted_once_the_import_is_committed(world, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         batch = commit(world, batch)
     assert batch.status == ImportStatus.COMMITTED
-    assert batch.stage_file_name == "" and not default_storage.exists(name)
+    assert batch.stage_file_name == "" and batch.stage_table == ""
+    if POSTGRES:
+        assert staged_counts(batch) is None
+    else:
+        assert not default_storage.exists(name)
+
+
+def test_the_stage_of_a_cancelled_or_invalid_preview_is_dropped(world, django_capture_on_commit_callbacks):
+    batch = upload(world, [firm_row(1)])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enterprise_import_cancel(actor=world.operator, batch=batch)
+    batch.refresh_from_db()
+    assert batch.stage_file_name == "" and batch.stage_table == ""
+    if POSTGRES:
+        assert staged_counts(batch) is None
+    bad = services.enterprise_import_upload(
+        actor=world.operator,
+        cluster=world.cluster_pudong,
+        year=2024,
+        upload=SimpleUploadedFile("清单.xlsx", xlsx_bytes([firm_row(1), firm_row(1)])),  # a duplicate code
+    )
+    assert bad.status == ImportStatus.INVALID and not bad.stage_table and not bad.stage_file_name
+    if POSTGRES:
+        assert staged_counts(bad) is None
+
+
+@pytest.mark.skipif(not POSTGRES, reason="stage tables are PostgreSQL's")
+def test_stale_stage_tables_are_dropped_at_the_next_upload(world):
+    first = upload(world, [firm_row(1)])
+    EnterpriseImport.objects.filter(pk=first.pk).update(created_at=timezone.now() - services.STAGE_MAX_AGE * 2)
+    second = upload(world, [firm_row(2)])
+    assert staged_counts(first) is None and staged_counts(second)[0] == 1
+    assert commit(world, first).status == ImportStatus.FAILED
+    assert commit(world, second).status == ImportStatus.COMMITTED
 
 
 def test_an_upload_replaced_after_the_preview_is_refused_and_nothing_changes(world):
@@ -80,9 +128,14 @@ def test_an_upload_replaced_after_the_preview_is_refused_and_nothing_changes(wor
 def test_an_altered_stage_is_refused_and_nothing_changes(world):
     batch = upload(world, [firm_row(1)])
     other = ParsedRow(2, make_code(99), row_data(name="另一家公司", industry="industry"), [], "unknown", "x")
-    payload = stage.dump([other])  # a different list, written where the stage was
-    default_storage.delete(batch.stage_file_name)
-    default_storage.save(batch.stage_file_name, ContentFile(payload))
+    if POSTGRES:  # a row more in the stage table than the preview counted
+        with connection.cursor() as cur:
+            rows_table, _quals = store.stage_tables(batch.pk)
+            cur.execute(f'INSERT INTO "{rows_table}" (code, name) VALUES (%s, %s)', [other.code, "另一家公司"])  # noqa: S608
+    else:
+        payload = stage.dump([other])  # a different list, written where the stage was
+        default_storage.delete(batch.stage_file_name)
+        default_storage.save(batch.stage_file_name, ContentFile(payload))
     batch = commit(world, batch)
     assert batch.status == ImportStatus.FAILED and "暂存的校验结果与预览时不一致" in batch.message
     assert not FirmYear.objects.exists()
@@ -90,7 +143,10 @@ def test_an_altered_stage_is_refused_and_nothing_changes(world):
 
 def test_a_missing_stage_is_refused_with_a_chinese_message(world):
     batch = upload(world, [firm_row(1)])
-    default_storage.delete(batch.stage_file_name)
+    if POSTGRES:
+        store.drop_stage(*store.stage_tables(batch.pk))
+    else:
+        default_storage.delete(batch.stage_file_name)
     batch = commit(world, batch)
     assert batch.status == ImportStatus.FAILED and "请重新上传" in batch.message
     assert not FirmYear.objects.exists()
