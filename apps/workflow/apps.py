@@ -19,8 +19,10 @@ class WorkflowConfig(AppConfig):
         from apps.core.demo import register_seeder
 
         from .demo import reset_workflow, seed_workflow
+        from .demo_national import seed_national
 
         register_seeder(seed_workflow, reset=reset_workflow)
+        register_seeder(seed_national)  # its demo campaign goes with reset_workflow
         from apps.assessment.signals import evaluation_submitted
 
         from .services.evaluation import on_evaluation_submitted
