@@ -3,9 +3,10 @@
 the district returns it with a reason → the operator fixes the returned field and resubmits →
 the district recommends → the city passes the formal review and assigns three experts → the
 experts score → 拟认定 → 公示 with one objection recorded and handled → 认定 → the list is
-published → next year's annual report campaign: one operator submits, another cluster's report
-is flagged overdue. After every step each user's home page (“需要我处理的事项”) shows exactly the
-review-cycle to-dos that are theirs.
+published → next year's annual report campaign (on the current 2025.2 form): one operator submits,
+another cluster's report is flagged overdue, the district confirms the submitted one typing its
+考核意见 and seal, which the printed form shows. After every step each user's home page
+(“需要我处理的事项”) shows exactly the review-cycle to-dos that are theirs.
 
 Driven through the pages, except (each says so where it happens):
 - the values and evidence of the application form (~200 values) and of the annual report are
@@ -360,7 +361,7 @@ def test_a_whole_municipal_cycle_with_every_role_seeing_exactly_its_todos(cycle:
     page.fill("#year", "2026")
     page.check("#track__annual_report")
     page.select_option("select[name=audience__annual_report]", "recognised")
-    page.select_option("select[name=template__annual_report]", "sh_annual_report@2025")
+    page.select_option("select[name=template__annual_report]", "sh_annual_report@2025.2")
     page.fill("#deadline__operator_submission", _deadline_input(3))
     page.click("main form button[type=submit]")
     page.wait_for_url("**/workflow/campaigns/*/")
@@ -379,6 +380,7 @@ def test_a_whole_municipal_cycle_with_every_role_seeing_exactly_its_todos(cycle:
     page.wait_for_url("**/filings/*/edit/")
     report.refresh_from_db()
     assert report.subject is not None and report.subject.template_code == "sh_annual_report"
+    assert report.subject.template_version == "2025.2"  # the current version, with the district's part
     fill_application(actor=world.operator, filing=report.subject)  # the values: filings services
     page = cycle.act("operator", report, "submit")
     assert report.subject.__class__.objects.get(pk=report.subject_id).status == FilingStatus.SUBMITTED
@@ -403,4 +405,29 @@ def test_a_whole_municipal_cycle_with_every_role_seeing_exactly_its_todos(cycle:
     cycle.check_todos(
         "deadline passed",
         {"district": [("已提交", report_url)], "operator_huangpu": [("草稿", report_hp_url)]},
+    )
+
+    # 12. The district confirms Pudong's report (区确认), typing its 考核意见 and seal into the form.
+    page = cycle.go("district", report_url)
+    assert page.locator("#district_confirm-sv-district_seal").input_value() == world.pudong.name
+    assert page.locator("#district_confirm-sv-district_date").input_value() == timezone.localdate().isoformat()
+    page = cycle.act(
+        "district",
+        report,
+        "district_confirm",
+        "报告数据与企业名单核对一致，年度考核合格。",
+        **{"sv-district_seal": "浦东新区科技和经济委员会"},
+    )
+    cycle.snap(page, "district-confirms-annual-report")
+    filed = report.subject.__class__.objects.get(pk=report.subject_id)
+    assert filed.status == FilingStatus.LOCKED
+    assert filed.data["district_assessment"] == "报告数据与企业名单核对一致，年度考核合格。"
+    printed = cycle.go("operator", f"/filings/{filed.pk}/print/")
+    text = printed.locator("body").inner_text()
+    assert "区中小企业主管部门考核意见" in text and "报告数据与企业名单核对一致，年度考核合格。" in text
+    assert "浦东新区科技和经济委员会" in text
+    cycle.snap(printed, "printed-annual-report-with-district-assessment")
+    cycle.check_todos(
+        "report confirmed",
+        {**{r: [("区确认", report_url)] for r in CITY}, "operator_huangpu": [("草稿", report_hp_url)]},
     )
