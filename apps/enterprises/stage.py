@@ -59,10 +59,6 @@ def _text(value: str) -> str:
     return value
 
 
-def _num(value: Any) -> str:
-    return NULL if value is None else str(value)
-
-
 def _json(value: list[Any]) -> str:
     return "[]" if not value else _text(json.dumps(value, ensure_ascii=False))
 
@@ -126,35 +122,41 @@ def _row_line(r: ParsedRow) -> str:
         contact,
         phone,
     ) = r.data
+    reason = r.size_reason
+    # One search over the row's texts instead of one per text (a row needing escapes is rare).
+    if _NEEDS_ESCAPE.search(f"{name}{district}{town}{park}{industry}{listing}{contact}{phone}{reason}"):
+        name, district, town, park, industry, listing, contact, phone, reason = map(
+            _text, (name, district, town, park, industry, listing, contact, phone, reason)
+        )
     return "\t".join(
         [
             r.code,
-            _text(name),
-            _text(district),
-            _text(town),
-            _text(park),
-            _text(industry),
-            _num(employees),
-            _num(revenue),
-            _num(assets),
-            _num(output),
-            _num(rd),
-            _num(rd_staff),
-            _num(patents),
-            _num(pct),
+            name,
+            district,
+            town,
+            park,
+            industry,
+            NULL if employees is None else str(employees),
+            NULL if revenue is None else str(revenue),
+            NULL if assets is None else str(assets),
+            NULL if output is None else str(output),
+            NULL if rd is None else str(rd),
+            NULL if rd_staff is None else str(rd_staff),
+            NULL if patents is None else str(patents),
+            NULL if pct is None else str(pct),
             "1" if above_scale else "0",
-            _text(listing),
+            listing,
             "1" if cloud else "0",
             "1" if iip else "0",
             "1" if digital else "0",
-            _num(export),
-            _num(fdi),
+            NULL if export is None else str(export),
+            NULL if fdi is None else str(fdi),
             "1" if related else "0",
             _json(products),
-            _text(contact),
-            _text(phone),
+            contact,
+            phone,
             r.size,
-            _text(r.size_reason),
+            reason,
             _json(r.warnings),
         ]
     )
