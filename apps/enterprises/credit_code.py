@@ -13,7 +13,9 @@ then checked. Pure functions, no Django.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUES = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -52,9 +54,26 @@ def _check_value(first17: str) -> int:
     return 0 if value == 31 else value
 
 
+# The check symbol for each value of Σ mod 31: 31 - r, with 31 written as 0.
+_CHECK_SYMBOL = [ALPHABET[(31 - r) % 31] for r in range(31)]
+
+
 def is_valid_clean(code: str) -> bool:
     """True for an already normalised, valid code (the importer's common case, no allocation)."""
     return len(code) == LENGTH and _CLEAN.issuperset(code) and code[17] == ALPHABET[_check_value(code[:17])]
+
+
+def all_valid_clean(codes: Sequence[object]) -> bool:
+    """`is_valid_clean` for every code of a column at once, by C-level passes over the joined column."""
+    if not codes or set(map(type, codes)) != {str} or set(map(len, codes)) != {LENGTH}:  # type: ignore[arg-type]
+        return False
+    joined = "".join(codes)  # type: ignore[arg-type]  # all str (checked above)
+    if not _CLEAN.issuperset(joined):
+        return False
+    digits = joined.encode().translate(_AS_BASE34)
+    totals = map(int, [digits[o : o + LENGTH - 1][::-1] for o in range(0, len(digits), LENGTH)], repeat(34))
+    expected = "".join([_CHECK_SYMBOL[t % 31] for t in totals])
+    return expected == joined[LENGTH - 1 :: LENGTH]
 
 
 def check_char(first17: str) -> str:

@@ -10,8 +10,10 @@ are planned once (which cell goes where, through which parser), rows are taken i
 PROGRESS_EVERY and each block is parsed column by column (`columns.fast_column`: a column whose
 cells are all of the common kind — floats in range, clean text, known dropdown words — is
 converted by C-level passes; any other is parsed cell by cell) and assembled into `ROW_FIELDS`
-lists column by column (`_assemble_block`). The row checks (credit code, duplicates, required
-cells, qualifications, size class with its reason, warnings) then run per row. The rare paths
+lists column by column (`_assemble_block`); a block whose credit codes are all clean, valid
+and new is checked column-wise too (`credit_code.all_valid_clean`). The row checks (credit code
+otherwise, duplicates, required cells, qualifications, size class with its reason, warnings)
+then run per row. The rare paths
 (formula cells, faulty cells, qualification years without a level) redo their row cell by cell,
 exactly as a row on its own, so the messages name every fault of the row in column order.
 """
@@ -252,6 +254,7 @@ def validate_sheet(
     formulas = sheet.formula_cells
     code_idx = by_key.get("credit_code")
     validate_code, clean_code = credit_code.validate, credit_code.is_valid_clean
+    all_codes_valid = credit_code.all_valid_clean
     width = len(_KEYS)
     # Rows are taken in blocks; each block is parsed column by column (`fast_column`: C-level
     # passes where a column holds only the common kind of cell), then the row checks below run
@@ -319,6 +322,17 @@ def validate_sheet(
             preview.append([clean_text(cells[idx]) if idx < len(cells) else "" for idx in preview_plan])
         block_vals, block_data, redo = block_values(rownums, block)
         first_new = len(parsed)
+        # The usual block: every code clean and valid, none repeated here or before, none a formula.
+        codes: list[Any] = [c[code_idx] for c in block] if code_idx is not None else []
+        codes_ok = (
+            bool(codes)
+            and not (formulas and any((r, code_idx) in formulas for r in rownums))
+            and all_codes_valid(codes)
+            and len(set(codes)) == len(codes)
+            and seen_codes.keys().isdisjoint(codes)
+        )
+        if codes_ok:
+            seen_codes.update(zip(codes, rownums, strict=True))
         for i, rownum in enumerate(rownums):
             cells = block[i]
             row_errors: list[RowError] | None = None
@@ -329,7 +343,9 @@ def validate_sheet(
             else:
                 vals = block_vals[i]
             code = ""
-            if code_idx is not None and not (formulas and (rownum, code_idx) in formulas):
+            if codes_ok:
+                code = codes[i]
+            elif code_idx is not None and not (formulas and (rownum, code_idx) in formulas):
                 raw_code = cells[code_idx]
                 if isinstance(raw_code, str) and clean_code(raw_code) and raw_code not in seen_codes:
                     code = raw_code

@@ -9,7 +9,7 @@ from python_calamine import CalamineWorkbook
 
 from apps.core.errors import AccessDenied
 from apps.core.models import AuditEvent
-from apps.enterprises import services
+from apps.enterprises import importer, services
 from apps.enterprises.models import EnterpriseImport, Firm, FirmYear, ImportStatus
 from apps.enterprises.totals import cluster_totals
 from tests.factories_enterprises import HEADERS, csv_bytes, firm_row, make_code, xlsx_bytes
@@ -236,3 +236,28 @@ def test_implausible_values_and_year_on_year_jumps_are_warnings(world, settings)
     assert "营业收入较上年" in text and "增长超过2倍" in text
     services.enterprise_import_commit(actor=world.operator, batch=batch)
     assert FirmYear.objects.get(year=2024).warnings
+
+
+def test_blocks_of_rows_give_the_same_messages_as_one_block(world, monkeypatch):
+    """Rows are validated in blocks; a duplicate in a later block, or a fault in any block, is
+    named exactly as when all rows are one block (row numbers, columns, earlier row)."""
+    bad_code = make_code(4)[:-1] + ("A" if make_code(4)[-1] != "A" else "B")
+    rows = [
+        firm_row(1),
+        firm_row(2),
+        firm_row(3, **{"从业人员期末人数": "很多"}),
+        firm_row(1),  # the code of row 2, in another block
+        firm_row(4, **{"统一社会信用代码": bad_code}),
+        firm_row(5),
+        firm_row(6),
+    ]
+    single = upload(world, xlsx_bytes(rows))
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 2)
+    blocks = upload(world, xlsx_bytes(rows))
+    assert single.status == blocks.status == ImportStatus.INVALID
+    assert blocks.summary["errors"] == single.summary["errors"]
+    assert "第5行「统一社会信用代码」与第2行重复（同一企业只能列报一次）" in blocks.summary["errors"]
+    assert "第6行「统一社会信用代码」校验位错误" in blocks.summary["errors"]
+    assert any(e.startswith("第4行「从业人员期末人数」") for e in blocks.summary["errors"])
+    ok = upload(world, xlsx_bytes([firm_row(i) for i in range(1, 8)]))
+    assert ok.status == ImportStatus.PREVIEW and ok.summary["valid_rows"] == 7

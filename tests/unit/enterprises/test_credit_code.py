@@ -72,3 +72,22 @@ def test_errors_say_which_rule_failed_in_chinese():
 
 def test_a_number_turned_into_a_float_by_a_spreadsheet_is_rejected_not_guessed():
     assert not cc.is_valid(9.13100001e17)
+
+
+bodies = st.text(alphabet=cc.ALPHABET, min_size=17, max_size=17)
+column_cells = st.one_of(
+    bodies.map(cc.complete),  # valid
+    bodies.map(lambda b: b + "0"),  # valid only when 0 is the check symbol
+    bodies.map(lambda b: cc.complete(b).lower()),
+    bodies,  # 17 characters
+    st.text(alphabet="0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=18, max_size=18),  # I, O, S, V, Z too
+    st.just(""),
+    st.none(),
+    st.just(9.13e17),
+)
+
+
+@given(st.lists(column_cells, max_size=12))
+def test_a_column_of_codes_is_valid_exactly_when_every_code_is(codes):
+    expected = bool(codes) and all(isinstance(c, str) and cc.is_valid_clean(c) for c in codes)
+    assert cc.all_valid_clean(codes) == expected
