@@ -209,6 +209,28 @@ def word_import(cluster: Any, operator: Any) -> Any:
     )
 
 
+def typed_in_word(blank: bytes, cluster_name: str) -> bytes:
+    """What an operator does to the blank form in Word: types the cluster's name and two table
+    cells, one of them in words (一千二百), which the import cannot read as a number."""
+    from io import BytesIO
+
+    from docx import Document
+
+    doc = Document(BytesIO(blank))
+    for p in doc.paragraphs:
+        if p.text.startswith("集群名称："):
+            p.runs[-1].text = cluster_name
+    for t in doc.tables:
+        for row in t.rows:
+            if row.cells[0].text.startswith("集群占地面积"):
+                row.cells[-1].text = "36.50"
+            if row.cells[0].text.startswith("集群外商直接投资额（万元）"):
+                row.cells[-1].text = "一千二百"
+    buf = BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
 # ---- access-matrix entries (tests/access_registry.py imports these) ----------------------------
 
 

@@ -4,19 +4,17 @@ exports a campaign's forms as a zip and the district cannot download the city's 
 
 from __future__ import annotations
 
-import io
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
-from docx import Document
 
 from apps.documents.models import ExportJob
 from apps.filings.definitions import current_templates
 from apps.filings.models import Filing, FilingValue
 from tests.e2e.conftest import ARTIFACTS, shoot
-from tests.factories_documents import CHAIN_MAP, bind_to_campaign, filed
+from tests.factories_documents import CHAIN_MAP, bind_to_campaign, filed, typed_in_word
 from tests.factories_workflow import sh_application_campaign
 
 pytestmark = pytest.mark.e2e
@@ -25,24 +23,6 @@ pytestmark = pytest.mark.e2e
 def screenshot(page, name: str) -> Path:
     (ARTIFACTS / "documents").mkdir(parents=True, exist_ok=True)
     return shoot(page, f"documents/{name}")
-
-
-def _fill_blank(blank: bytes, cluster_name: str) -> bytes:
-    """What an operator does in Word: types the cluster's name and two table cells (one of them
-    in words, which the import cannot read as a number)."""
-    doc = Document(io.BytesIO(blank))
-    for p in doc.paragraphs:
-        if p.text.startswith("集群名称："):
-            p.runs[-1].text = cluster_name
-    for t in doc.tables:
-        for row in t.rows:
-            if row.cells[0].text.startswith("集群占地面积"):
-                row.cells[-1].text = "36.50"
-            if row.cells[0].text.startswith("集群外商直接投资额（万元）"):
-                row.cells[-1].text = "一千二百"
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
 
 
 def test_operator_imports_the_filled_word_form_and_gets_a_draft_with_its_values(
@@ -59,7 +39,7 @@ def test_operator_imports_the_filled_word_form_and_gets_a_draft_with_its_values(
     blank = Path(dl.value.path()).read_bytes()
     assert blank[:2] == b"PK", "the blank form is a .docx (zip)"
     filled = tmp_path / "申报表-已填.docx"
-    filled.write_bytes(_fill_blank(blank, cluster.name))
+    filled.write_bytes(typed_in_word(blank, cluster.name))
 
     page.select_option("#id_cluster", str(cluster.pk))
     page.select_option("#id_template", f"sh_municipal_application@{version}")

@@ -19,7 +19,7 @@ from apps.documents.forms.reader import import_docx
 from apps.documents.models import WordImport, WordImportStatus
 from apps.filings.definitions import current_templates, load_template
 from apps.filings.models import Filing
-from tests.factories_documents import word_import
+from tests.factories_documents import typed_in_word, word_import
 
 
 def _client(user: Any) -> Client:
@@ -37,19 +37,7 @@ def _template() -> Any:
 
 
 def _filled() -> bytes:
-    doc = Document(BytesIO(render_form_docx(_template())))
-    for p in doc.paragraphs:
-        if p.text.startswith("集群名称："):
-            p.runs[-1].text = "上海市浦东新区集成电路产业集群"
-    for t in doc.tables:
-        for row in t.rows:
-            if row.cells[0].text.startswith("集群占地面积"):
-                row.cells[-1].text = "36.50"
-            if row.cells[0].text.startswith("集群外商直接投资额（万元）"):
-                row.cells[-1].text = "一千二百"
-    buf = BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return typed_in_word(render_form_docx(_template()), "上海市浦东新区集成电路产业集群")
 
 
 def _post(client: Client, world: Any, data: bytes, name: str = "申报表.docx") -> Any:
