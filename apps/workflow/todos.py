@@ -125,6 +125,7 @@ def service_evaluation_todos(user: Any) -> list[TodoItem]:
     """服务评价: 待评分 (an assigned evaluator who has not submitted), 待分配评价人员 and 待确认等级
     (the city)."""
     from apps.assessment.models import ServiceEvaluation
+    from apps.assessment.scoring import get_rubric
     from apps.orgs.selectors import assigned_ids
 
     from .permissions import has_workflow_role
@@ -148,8 +149,6 @@ def service_evaluation_todos(user: Any) -> list[TodoItem]:
                 or evaluation.submissions.filter(evaluator=user).exists()
             ):
                 continue
-            from apps.assessment.scoring import get_rubric
-
             scored = evaluation.scores.filter(evaluator=user).count()
             items.append(
                 TodoItem(
@@ -175,7 +174,7 @@ def service_evaluation_todos(user: Any) -> list[TodoItem]:
                         f"建议等级“{sub.data.get('proposed_grade', '—')}”，请确认评价等级",
                     )
                 )
-            elif not ev.panel(ev.evaluation_for(sub)):
+            elif (evaluation := ev.evaluation_for(sub)) is None or not ev.assigned_evaluator_ids(evaluation):
                 items.append(
                     TodoItem(
                         title=f"{sub}", url=url, category="待分配评价人员", detail="自评已提交，请分配第三方评价人员"

@@ -88,7 +88,8 @@ def evaluation_for(submission: Submission) -> Any:
     ).first()
 
 
-def _assigned_ids(evaluation: Any) -> list[int]:
+def assigned_evaluator_ids(evaluation: Any) -> list[int]:
+    """The users on the evaluation's panel (active `service_evaluation` Assignments)."""
     from apps.assessment.models import ServiceEvaluation
 
     return list(
@@ -174,7 +175,7 @@ def service_evaluation_assign(*, actor: Any, submission: Submission, evaluators:
             evaluators=new,
         )
     else:
-        on_panel = set(_assigned_ids(evaluation))
+        on_panel = set(assigned_evaluator_ids(evaluation))
         missing = [u for u in new if u.pk not in on_panel]
         if missing:
             assessment_services.evaluation_assign_evaluators(actor=actor, evaluation=evaluation, evaluators=missing)
@@ -238,7 +239,7 @@ def service_evaluation_withdraw(*, actor: Any, submission: Submission, evaluator
     if not reason:
         raise ServiceError("请填写撤回原因。", field="reason")
     evaluation = evaluation_for(locked)
-    if evaluation is None or evaluator.pk not in _assigned_ids(evaluation):
+    if evaluation is None or evaluator.pk not in assigned_evaluator_ids(evaluation):
         raise ServiceError(f"{evaluator} 未分配到该事项，无需撤回。", field="evaluator")
     discarded = assessment_services.evaluation_withdraw_evaluator(
         actor=actor, evaluation=evaluation, evaluator=evaluator, reason=reason
@@ -351,7 +352,7 @@ def _guard_evaluation_complete(submission: Submission, actor: Any, data: dict[st
     from apps.assessment.services import evaluation_summary
 
     evaluation = evaluation_for(submission)
-    if evaluation is None or not _assigned_ids(evaluation):
+    if evaluation is None or not assigned_evaluator_ids(evaluation):
         raise ServiceError("尚未分配第三方评价人员，不能结束第三方评分。", code="guard")
     if actor is not None and not evaluation.submissions.filter(evaluator=actor).exists():
         rubric = get_rubric(evaluation.rubric_code)
@@ -396,7 +397,9 @@ def panel(evaluation: Any) -> list[EvaluatorRow]:
     subs = {s.evaluator_id: s for s in evaluation.submissions.all()}
     started = set(evaluation.scores.values_list("evaluator_id", flat=True))
     rows = []
-    for user in User.objects.filter(pk__in=_assigned_ids(evaluation)).select_related("organisation").order_by("pk"):
+    for user in (
+        User.objects.filter(pk__in=assigned_evaluator_ids(evaluation)).select_related("organisation").order_by("pk")
+    ):
         s = subs.get(user.pk)
         rows.append(
             EvaluatorRow(
