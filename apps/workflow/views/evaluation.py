@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ServiceError
-from apps.orgs.models import AUTHORITY_KINDS, User
+from apps.orgs.models import User
 
 from .. import permissions
 from ..models import Submission
@@ -29,7 +29,7 @@ def service_evaluation_context(user: Any, sub: Submission) -> dict[str, Any]:
 
     evaluation = ev.evaluation_for(sub)
     org = getattr(user, "organisation", None)
-    is_authority = bool(user.is_superuser or (org is not None and org.kind in AUTHORITY_KINDS))
+    is_authority = bool(user.is_superuser or (org is not None and org.is_authority))
     can_assign = ev.can_assign_evaluators(user, sub)[0] and sub.state == ev.SCORING_STATE
     panel = ev.panel(evaluation) if is_authority else []
     assigned = {row.user.pk for row in panel}
