@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -29,6 +30,18 @@ pytestmark = pytest.mark.django_db
 def _submit(evaluation: ServiceEvaluation, evaluator: object, fraction: str, opinion: str) -> None:
     score_all(evaluation, evaluator, fraction, submit=False)
     assessment.evaluation_submit(actor=evaluator, evaluation=evaluation, opinion=opinion)
+
+
+def _confirm(world: Any, sub: Submission, grade: str, comment: str = "") -> None:
+    """The city's 确认评价等级 (city_confirm_grade) with `grade`."""
+    transition_apply(
+        actor=world.city_staff,
+        instance=sub,
+        transition="city_confirm_grade",
+        comment=comment,
+        expected_state="city_confirmation",
+        data={"grade": grade},
+    )
 
 
 def test_both_versions_of_the_workflow_load_and_only_v2_moves_on_by_itself() -> None:
@@ -168,24 +181,10 @@ def test_the_whole_track_moves_on_after_the_last_evaluator_and_the_city_confirms
 
     different = "合格" if summary["grade"] != "合格" else "良好"
     with pytest.raises(ServiceError, match="请在确认意见中说明理由"):
-        transition_apply(
-            actor=world.city_staff,
-            instance=sub,
-            transition="city_confirm_grade",
-            comment="",
-            expected_state="city_confirmation",
-            data={"grade": different},
-        )
+        _confirm(world, sub, different)
     sub.refresh_from_db()
     assert sub.state == "city_confirmation"
-    transition_apply(
-        actor=world.city_staff,
-        instance=sub,
-        transition="city_confirm_grade",
-        comment="经复核佐证材料，部分服务成效证据不足（演示）",
-        expected_state="city_confirmation",
-        data={"grade": different},
-    )
+    _confirm(world, sub, different, "经复核佐证材料，部分服务成效证据不足（演示）")
     sub.refresh_from_db()
     assert sub.state == "confirmed"
     shown = confirmed_grade(world.cluster_pudong)
@@ -200,14 +199,7 @@ def test_the_city_confirms_the_proposed_grade_without_a_comment(world) -> None:
     _submit(evaluation, world.evaluator, "0.95", "优")
     sub.refresh_from_db()
     assert sub.data["proposed_grade"] == "优秀"
-    transition_apply(
-        actor=world.city_staff,
-        instance=sub,
-        transition="city_confirm_grade",
-        comment="",
-        expected_state="city_confirmation",
-        data={"grade": "优秀"},
-    )
+    _confirm(world, sub, "优秀")
     assert confirmed_grade(world.cluster_pudong)["may_apply_for_fund"] is True  # type: ignore[index]
 
 
