@@ -25,6 +25,7 @@ def _acting_states() -> dict[str, set[str]]:
 
 
 def workflow_todos(user: Any) -> list[TodoItem]:
+    from .services import evaluation as ev
     from .services.engine import available_transitions
 
     if not getattr(user, "is_authenticated", False):
@@ -34,7 +35,7 @@ def workflow_todos(user: Any) -> list[TodoItem]:
     qs = submissions_visible_to(user).select_related("track").prefetch_related("campaign__deadlines")
     for key, states in _acting_states().items():
         for sub in qs.filter(workflow_key=key, state__in=states):
-            if key == "service_evaluation" and sub.state == "city_confirmation":
+            if key == ev.WORKFLOW_KEY and sub.state == ev.CONFIRM_STATE:
                 continue  # listed as 待确认等级 by service_evaluation_todos
             transitions = available_transitions(user, sub)
             if not transitions:
