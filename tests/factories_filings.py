@@ -183,6 +183,21 @@ SH_2025_EXPLANATIONS = {
 }
 
 
+def pudong_application(world: Any, version: str = "2025.2") -> Filing:
+    """A draft Shanghai municipal application of cluster_pudong for 2025, created by the operator
+    through `filing_create` (its template `version`: "2025.2" names who fills each field in the
+    file; "2025" through its filled_by overlay)."""
+    from apps.filings import services
+
+    return services.filing_create(
+        actor=world.operator,
+        cluster=world.cluster_pudong,
+        template_code=SH_APPLICATION,
+        template_version=version,
+        reporting_year=2025,
+    )
+
+
 def fill_complete_application(world: Any) -> Filing:
     """A filing of cluster_pudong with every field of the application and every evidence file."""
     from apps.filings import services

@@ -14,6 +14,7 @@ from apps.filings import permissions as perms
 from apps.filings import services
 from apps.filings.models import Filing, FilingRevision, FilingStatus, RevisionKind
 from apps.workflow.demo_forms import fill_application
+from tests import factories_filings as ff
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +23,7 @@ OPINION = "district_recommendation"
 
 @pytest.fixture
 def filing(world: Any) -> Filing:
-    return services.filing_create(
-        actor=world.operator,
-        cluster=world.cluster_pudong,
-        template_code="sh_municipal_application",
-        template_version="2025.2",
-        reporting_year=2025,
-    )
+    return ff.pudong_application(world)
 
 
 @pytest.fixture
@@ -130,13 +125,7 @@ def test_on_a_first_2025_filing_the_operator_is_refused_the_districts_opinion_th
     world: Any,
 ) -> None:
     # The published 2025 file cannot change; its filled_by overlay gives the opinion to the district.
-    old = services.filing_create(
-        actor=world.operator,
-        cluster=world.cluster_pudong,
-        template_code="sh_municipal_application",
-        template_version="2025",
-        reporting_year=2025,
-    )
+    old = ff.pudong_application(world, "2025")
     keys = perms.editable_field_keys(world.operator, old)
     assert keys is not None and OPINION not in keys and "cover_cluster_name" in keys
     before = _snapshot(old)

@@ -11,12 +11,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from apps.filings import services
 from apps.filings.models import Filing
 from apps.orgs.models import Role
 from apps.workflow.models import Submission
 from apps.workflow.services import application_start, transition_apply
 from tests import factories as f
+from tests import factories_filings as ff
 from tests import factories_workflow as fw
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +30,7 @@ def _client(user: Any) -> Client:
 
 @pytest.fixture
 def filing(world: Any) -> Filing:
-    return services.filing_create(
-        actor=world.operator,
-        cluster=world.cluster_pudong,
-        template_code="sh_municipal_application",
-        template_version="2025.2",
-        reporting_year=2025,
-    )
+    return ff.pudong_application(world)
 
 
 def test_the_edit_page_shows_the_districts_fields_read_only_with_who_fills_them(world: Any, filing: Filing) -> None:
@@ -141,13 +135,7 @@ def test_the_district_types_its_recommendation_on_the_review_page(world: Any) ->
 
 
 def test_on_a_first_2025_filing_the_edit_page_refuses_the_districts_opinion(world: Any) -> None:
-    old = services.filing_create(
-        actor=world.operator,
-        cluster=world.cluster_pudong,
-        template_code="sh_municipal_application",
-        template_version="2025",
-        reporting_year=2025,
-    )
+    old = ff.pudong_application(world, "2025")
     html = _client(world.operator).get(reverse("filings:edit", args=[old.pk])).content.decode()
     block = html[html.index('id="field-district_recommendation"') :][:3000]
     assert "由区级中小企业主管部门填写" in block and 'name="f:district_recommendation"' not in block
