@@ -23,7 +23,7 @@ from typing import Any
 
 from apps.orgs.models import OrgKind, Role
 
-from .definitions import load_template
+from .definitions import Template, load_template
 from .definitions.types import APPLICANT, FILLED_BY_PARTIES
 from .models import EDITABLE_STATUSES, ApplicantKind, Filing, FilingStatus
 
@@ -133,10 +133,10 @@ def can_edit_filing(user: Any, filing: Filing) -> Decision:
     return True, ""
 
 
-def reviewer_field_keys(filing: Filing) -> frozenset[str]:
-    """Fields of the filing's template that a reviewing authority fills (filled_by ≠ applicant)."""
-    template = load_template(filing.template_code, filing.template_version)
-    return frozenset(k for k, f in template.fields.items() if f.by_reviewer)
+def _template(filing: Filing) -> Template:
+    """The filing's form template (as services.template_of, which this module cannot import:
+    services imports permissions). load_template is cached by file modification time."""
+    return load_template(filing.template_code, filing.template_version)
 
 
 def editable_field_keys(user: Any, filing: Filing) -> frozenset[str] | None:
@@ -147,7 +147,7 @@ def editable_field_keys(user: Any, filing: Filing) -> frozenset[str] | None:
     """
     if not can_edit_filing(user, filing)[0]:
         return frozenset()
-    template = load_template(filing.template_code, filing.template_version)
+    template = _template(filing)
     mine = frozenset(k for k, f in template.fields.items() if not f.by_reviewer)
     if filing.status == FilingStatus.RETURNED:
         return frozenset(filing.reopened_fields) & mine
@@ -158,7 +158,7 @@ def can_edit_field(user: Any, filing: Filing, field_key: str) -> Decision:
     ok, reason = can_edit_filing(user, filing)
     if not ok:
         return ok, reason
-    template = load_template(filing.template_code, filing.template_version)
+    template = _template(filing)
     f = template.fields.get(field_key)
     if f is not None and f.by_reviewer:
         return False, f"栏目“{f.label}”由{FILLED_BY_PARTIES[f.filled_by]}填写，申报（填报）单位不能更改。"
@@ -174,7 +174,7 @@ def can_fill_reviewer_fields(user: Any, filing: Filing, party: str) -> Decision:
     submitted, not yet locked."""
     if party == APPLICANT or party not in FILLED_BY_PARTIES:
         return False, "申报（填报）单位的栏目请在填报页面填写。"
-    template = load_template(filing.template_code, filing.template_version)
+    template = _template(filing)
     if not template.keys_filled_by(party):
         return False, f"《{template.title}》没有由{FILLED_BY_PARTIES[party]}填写的栏目。"
     if not acts_as_party(user, filing, party):
