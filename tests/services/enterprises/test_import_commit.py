@@ -105,7 +105,7 @@ def test_the_stage_of_a_cancelled_or_invalid_preview_is_dropped(world, django_ca
         assert staged_counts(bad) is None
 
 
-@pytest.mark.skipif(not POSTGRES, reason="stage tables are PostgreSQL's")
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL stage tables: the PostgreSQL phase of scripts/test.sh runs it")
 def test_stale_stage_tables_are_dropped_at_the_next_upload(world):
     first = upload(world, [firm_row(1)])
     EnterpriseImport.objects.filter(pk=first.pk).update(created_at=timezone.now() - services.STAGE_MAX_AGE * 2)
