@@ -93,7 +93,10 @@ def evaluation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     sub = get_object_or_404(submissions_visible_to(request.user), pk=pk)
     require(ev.can_assign_evaluators(request.user, sub))
     raw = request.POST.get("evaluator", "")
-    evaluator = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    # Only someone on this submission's panel (no other user's name is echoed back).
+    evaluation = ev.evaluation_for(sub)
+    on_panel = ev.assigned_evaluator_ids(evaluation) if evaluation is not None else []
+    evaluator = User.objects.filter(pk=int(raw), pk__in=on_panel).first() if raw.isdigit() else None
     if evaluator is None:
         messages.error(request, "请选择要撤回的第三方评价人员。")
         return redirect("workflow:submission_detail", pk=pk)

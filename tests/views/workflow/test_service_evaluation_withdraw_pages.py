@@ -73,3 +73,18 @@ def test_the_last_evaluator_cannot_be_withdrawn_on_the_page(world: Any) -> None:
     )
     assert "至少须保留一名" in page
     assert Assignment.objects.filter(user=world.evaluator, is_active=True).count() == 3
+
+
+def test_withdrawing_someone_not_on_the_panel_names_nobody_and_changes_nothing(world: Any) -> None:
+    sub = submitted_evaluation(world)
+    other = second_evaluator(world)
+    service_evaluation_assign(actor=world.city_staff, submission=sub, evaluators=[world.evaluator, other])
+    withdraw = reverse("workflow:evaluation_withdraw", args=[sub.pk])
+    page = (
+        _client(world.city_staff)
+        .post(withdraw, {"evaluator": world.operator.pk, "reason": "更换"}, follow=True)
+        .content.decode()
+    )
+    assert "请选择要撤回的第三方评价人员" in page
+    assert f"{world.operator} 未分配到该事项" not in page
+    assert Assignment.objects.filter(user=other, is_active=True).count() == 3
