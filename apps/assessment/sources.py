@@ -49,8 +49,11 @@ def stored_dossier_source(cluster: Any) -> SourcedDossier | None:
     from .models import ClusterDossier
 
     row = ClusterDossier.objects.filter(cluster=cluster).order_by("-year", "-created_at").first()
-    if row is None:
-        return None
+    return None if row is None else _from_stored(row)
+
+
+def _from_stored(row: Any) -> SourcedDossier:
+    """A stored ClusterDossier row as a SourcedDossier, labelled with its source and year."""
     return SourcedDossier(Dossier.from_dict(row.data), row.data, f"{row.source_label}（{row.year}年）")
 
 
@@ -147,9 +150,7 @@ def latest_dossiers(clusters: list[Any]) -> dict[int, SourcedDossier | None]:
     rows = ClusterDossier.objects.filter(cluster_id__in=ids).order_by("cluster_id", "-year", "-created_at")
     for row in rows:
         if row.cluster_id not in stored:
-            stored[row.cluster_id] = SourcedDossier(
-                Dossier.from_dict(row.data), row.data, f"{row.source_label}（{row.year}年）"
-            )
+            stored[row.cluster_id] = _from_stored(row)
     out: dict[int, SourcedDossier | None] = {}
     for cluster in clusters:
         found = None
@@ -166,10 +167,7 @@ def dossier_history(cluster: Any) -> list[SourcedDossier]:
     other registered sources (a submitted filing) when it is not one of them."""
     from .models import ClusterDossier
 
-    out = [
-        SourcedDossier(Dossier.from_dict(row.data), row.data, f"{row.source_label}（{row.year}年）")
-        for row in ClusterDossier.objects.filter(cluster=cluster).order_by("year", "created_at")
-    ]
+    out = [_from_stored(row) for row in ClusterDossier.objects.filter(cluster=cluster).order_by("year", "created_at")]
     for source in _sources:
         if source is stored_dossier_source:
             continue
