@@ -161,7 +161,7 @@ def can_edit_field(user: Any, filing: Filing, field_key: str) -> Decision:
     template = _template(filing)
     f = template.fields.get(field_key)
     if f is not None and f.by_reviewer:
-        return False, f"栏目“{f.label}”由{FILLED_BY_PARTIES[f.filled_by]}填写，申报（填报）单位不能更改。"
+        return False, f"栏目“{f.label}”{f.filled_by_note}，申报（填报）单位不能更改。"
     keys = editable_field_keys(user, filing)
     if keys is not None and field_key not in keys:
         label = f.label if f is not None else field_key

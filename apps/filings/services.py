@@ -554,18 +554,13 @@ def filing_return(*, actor: Any, filing: Filing, field_reasons: Mapping[str, str
     for key, reason in reasons.items():
         if key not in template.fields:
             raise ServiceError(f"表单中没有栏目“{key}”。", field=key)
-        if template.field(key).by_reviewer:
-            raise ServiceError(
-                f"栏目“{template.field(key).label}”由{FILLED_BY_PARTIES[template.field(key).filled_by]}填写，"
-                "不能退回给申报（填报）单位修改。",
-                field=key,
-            )
+        f = template.field(key)
+        if f.by_reviewer:
+            raise ServiceError(f"栏目“{f.label}”{f.filled_by_note}，不能退回给申报（填报）单位修改。", field=key)
         if not reason:
-            raise ServiceError(f"请写明栏目“{template.field(key).label}”的退回原因。", field=key)
+            raise ServiceError(f"请写明栏目“{f.label}”的退回原因。", field=key)
         if len(reason) > REASON_MAX_CHARS:
-            raise ServiceError(
-                f"栏目“{template.field(key).label}”的退回原因不能超过 {REASON_MAX_CHARS} 字。", field=key
-            )
+            raise ServiceError(f"栏目“{f.label}”的退回原因不能超过 {REASON_MAX_CHARS} 字。", field=key)
     with transaction.atomic():
         locked = _lock(filing)
         require(perms.can_return_filing(actor, locked))
