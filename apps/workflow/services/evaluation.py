@@ -467,7 +467,9 @@ def confirmed_grade(cluster: Any) -> dict[str, Any] | None:
     grade = str(sub.data["grade"])
     evaluation = evaluation_for(sub)
     if evaluation is not None:
-        info = explanation(evaluation) or {}
+        from apps.assessment.services import evaluation_summary
+
+        info = evaluation_summary(evaluation)
         bands, fund_min = info["bands"], info["fund_min_label"]
     else:
         from apps.assessment.scoring import get_rubric
