@@ -172,10 +172,8 @@ def build(
     by_field: dict[str, list[Issue]] = {}
     for issue in issues:
         by_field.setdefault(issue.field, []).append(issue)
-    ev_by_slot: dict[str, list[Evidence]] = {}
     ev_by_field: dict[str, dict[str, list[Evidence]]] = {}
     for item in evidence if evidence is not None else filing.evidence.all():
-        ev_by_slot.setdefault(item.slot, []).append(item)
         ev_by_field.setdefault(item.field_key, {}).setdefault(item.slot, []).append(item)
     reasons = filing.return_reasons or {}
     sections = []
@@ -193,7 +191,7 @@ def build(
                 evidence=ev,
                 computed=comps,
                 editable=can_edit and (editable_keys is None or f.key in editable_keys),
-                filled=_filled(f, value, ev_by_slot),
+                filled=_filled(f, value, ev),
                 reason=reasons.get(f.key, "") if filing.status == "returned" else "",
                 raw=value,
                 figures=(figures or {}).get(f.key),
