@@ -144,28 +144,20 @@ def _staging(staged: Staged | StageTables) -> Iterator[StageTables]:
     for table, definition in zip((STAGE_ROWS, STAGE_QUALS), _stage_definitions(), strict=True):
         _execute(f"DROP TABLE IF EXISTS {_q(table)}")
         _execute(f"CREATE TEMPORARY TABLE {_q(table)} ({definition})")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            for table, columns, part in (
-                (STAGE_ROWS, ROW_COLUMNS, staged.row_bytes),
-                (STAGE_QUALS, QUALIFICATION_COLUMNS, staged.qualification_bytes),
-            ):
-                if part:
-                    sql = f"COPY {_q(table)} ({', '.join(_q(c) for c in columns)}) FROM STDIN"
-                    with cur.cursor.copy(sql) as copy:
-                        copy.write(part)
-    else:
-        with connection.cursor() as cur:
-            for table, columns, part in (
-                (STAGE_ROWS, ROW_COLUMNS, staged.row_bytes),
-                (STAGE_QUALS, QUALIFICATION_COLUMNS, staged.qualification_bytes),
-            ):
-                if part:
-                    marks = ", ".join(["%s"] * len(columns))
-                    cur.executemany(
-                        f"INSERT INTO {_q(table)} ({', '.join(_q(c) for c in columns)}) VALUES ({marks})",  # noqa: S608
-                        list(decode_lines(part)),
-                    )
+    with connection.cursor() as cur:
+        for table, columns, part in (
+            (STAGE_ROWS, ROW_COLUMNS, staged.row_bytes),
+            (STAGE_QUALS, QUALIFICATION_COLUMNS, staged.qualification_bytes),
+        ):
+            if not part:
+                continue
+            names = ", ".join(_q(c) for c in columns)
+            if connection.vendor == "postgresql":
+                with cur.cursor.copy(f"COPY {_q(table)} ({names}) FROM STDIN") as copy:
+                    copy.write(part)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cur.executemany(f"INSERT INTO {_q(table)} ({names}) VALUES ({marks})", list(decode_lines(part)))  # noqa: S608
     _index_and_analyze(tables)
     yield tables
     _execute(f"DROP TABLE {_q(STAGE_QUALS)}")
