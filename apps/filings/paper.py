@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any
 
 from .definitions import Field, Template, is_blank
+from .definitions.display import column_text
 from .definitions.types import STANDARD_CATEGORIES, STANDARD_ROLES
 from .pages import FieldView, SectionView
 
@@ -171,7 +172,10 @@ def _value_row(fv: FieldView, columns: int) -> Row:
         table_rows = [r for r in data.get("rows") or [] if isinstance(r, Mapping)]
         head = ["序号"] + [f"{c.label}（{c.unit}）" if c.unit else c.label for c in f.columns]
         row.kind = "wide"
-        row.matrix = [head] + [[str(i)] + [_num(r.get(c.key)) for c in f.columns] for i, r in enumerate(table_rows, 1)]
+        # A cell as the Word document prints it: a choice by its label (国家级), a date in Chinese.
+        row.matrix = [head] + [
+            [str(i)] + [column_text(c, r.get(c.key)) for c in f.columns] for i, r in enumerate(table_rows, 1)
+        ]
         if data.get("none"):
             row.lines = ["无"]
     elif kind == "declaration":

@@ -28,13 +28,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from apps.filings.definitions import (
     NONE_MARK,
-    Column,
     Field,
     FormulaError,
     Section,
@@ -43,6 +41,7 @@ from apps.filings.definitions import (
     evaluate,
     parse_decimal,
 )
+from apps.filings.definitions.display import cn_date_text, column_text, plain
 from apps.filings.definitions.formula import MissingValue, Ref
 from apps.filings.definitions.types import STANDARD_CATEGORIES, STANDARD_ROLES
 
@@ -170,38 +169,6 @@ def no_page_run_sections(template: Template) -> set[str]:
             if n is not None and lo <= n <= hi:
                 out.add(s.number)
     return out
-
-
-def plain(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
-
-
-def cn_date_text(value: Any) -> str:
-    if not value:
-        return ""
-    if value == NONE_MARK:
-        return NONE_MARK
-    try:
-        d = date.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def column_text(column: Column, value: Any) -> str:
-    """A row-table cell as printed: a choice by its label (国家级, not the key), a date in Chinese."""
-    if column.type == "choice":
-        option = next((o for o in column.options if o.key == value), None)
-        return option.label if option else plain(value)
-    if column.type == "date":
-        return cn_date_text(value)
-    return plain(value)
 
 
 def _years_of_section(section: Section) -> tuple[int, ...]:
