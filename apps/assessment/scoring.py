@@ -125,6 +125,19 @@ def aggregate(totals: list[Decimal]) -> tuple[Decimal | None, str]:
     return mean, method
 
 
+def trim_marks(totals: list[Decimal]) -> list[str]:
+    """For each total (in the given order), what `aggregate` does with it: "去掉的最高分",
+    "去掉的最低分" or "" (kept). With fewer than TRIM_FROM totals nothing is dropped; of equal
+    highest totals the first is dropped, of equal lowest the last."""
+    marks = [""] * len(totals)
+    if len(totals) >= TRIM_FROM:
+        high = max(totals)
+        low = min(totals)
+        marks[totals.index(high)] = "去掉的最高分"
+        marks[len(totals) - 1 - totals[::-1].index(low)] = "去掉的最低分"
+    return marks
+
+
 def grade_for(score: Decimal, bands: list[tuple[str, Decimal]]) -> str:
     """The first band (ordered from high to low) whose minimum the score reaches."""
     for label, minimum in sorted(bands, key=lambda b: b[1], reverse=True):

@@ -22,9 +22,10 @@ from apps.core.errors import AccessDenied, ConcurrentEdit, ServiceError
 
 from . import services
 from .models import Submission
+from .permissions import prime_assignments
 from .selectors import submissions_visible_to
-from .services.evaluation import evaluation_result
-from .subjects import adapter_for
+from .services.evaluation import evaluation_result, prime_evaluations
+from .subjects import adapter_for, subject_prefetch
 from .todos import workflow_todos
 
 router = Router(tags=["workflow"])
@@ -68,6 +69,16 @@ class FormOut(Schema):
     url: str
 
 
+class EvaluatorTotalOut(Schema):
+    """One evaluator's total, an input of the aggregate score, highest first. `label` is the
+    evaluator's name for the authorities and 评价人员一、二… for everybody else; `dropped` is
+    “去掉的最高分” / “去掉的最低分” for a total the trimmed mean leaves out, else empty."""
+
+    label: str
+    total: str
+    dropped: str
+
+
 class EvaluationResultOut(Schema):
     """服务评价结果: shown when permissions.can_view_evaluation_result allows (as on the page)."""
 
@@ -77,6 +88,7 @@ class EvaluationResultOut(Schema):
     proposed_grade: str
     grade: str
     opinions: str
+    evaluator_totals: list[EvaluatorTotalOut] = []
 
 
 class SubmissionOut(Schema):
@@ -146,6 +158,14 @@ def _subject_fields(sub: Submission, t: Any, user: Any) -> list[dict[str, Any]]:
     return [{"key": i.key, "label": i.label, "kind": i.kind, "required": i.required, "value": i.value} for i in inputs]
 
 
+def _evaluation_result(user: Any, sub: Submission) -> dict[str, Any] | None:
+    result = evaluation_result(user, sub)
+    if result is None:
+        return None
+    totals = [{"label": t.label, "total": str(t.total), "dropped": t.dropped} for t in result["evaluator_totals"]]
+    return {**result, "evaluator_totals": totals}
+
+
 def _out(sub: Submission, user: Any) -> dict[str, Any]:
     wf = sub.workflow
     subject = sub.subject
@@ -191,7 +211,7 @@ def _out(sub: Submission, user: Any) -> dict[str, Any]:
             }
             for t in services.available_transitions(user, sub)
         ],
-        "evaluation_result": evaluation_result(user, sub),
+        "evaluation_result": _evaluation_result(user, sub),
         "url": reverse("workflow:submission_detail", args=[sub.pk]),
     }
 
@@ -207,7 +227,12 @@ def workflow_submissions(request: HttpRequest, filters: Query[SubmissionFilters]
         qs = qs.filter(campaign_id=filters.campaign)
     if filters.year:
         qs = qs.filter(year=filters.year)
-    return [_out(s, request.user) for s in qs[:MAX_ROWS]]
+    # Everything _out reads of a row comes with the list: the track, the subjects (one query per
+    # subject model), the user's assignments (roles) and the service evaluations.
+    rows = list(qs.select_related("track").prefetch_related(subject_prefetch())[:MAX_ROWS])
+    prime_assignments(request.user, rows)
+    prime_evaluations(rows)
+    return [_out(s, request.user) for s in rows]
 
 
 @router.get("/submissions/{pk}", response=SubmissionOut, summary="一个申报/报送事项（含我可办理的操作）")

@@ -63,6 +63,9 @@ def _labels(filing: Any) -> _Labels:
 class FilingAdapter(SubjectAdapter):
     kind_label = "填报表单"
 
+    def list_queryset(self, model: type[models.Model]) -> models.QuerySet[Any]:
+        return model._default_manager.select_related("cluster")  # str(filing) names the cluster
+
     def revision(self, obj: models.Model) -> int | None:
         return int(obj.revision)  # type: ignore[attr-defined]
 

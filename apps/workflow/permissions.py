@@ -28,9 +28,31 @@ def _org(user: Any) -> Any:
     return org if org is not None and org.is_active else None
 
 
+def prime_assignments(user: Any, submissions: list[Submission]) -> None:
+    """Read the user's active assignments to these submissions in one query, so that deciding
+    roles over a list (to-dos, the API's list) does not ask once per row (`_assigned` reads it)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    if not _active(user) or not submissions:
+        return
+    found: dict[int, set[str]] = {s.pk: set() for s in submissions}
+    for object_id, purpose in Assignment.objects.filter(
+        user=user,
+        is_active=True,
+        content_type=ContentType.objects.get_for_model(Submission),
+        object_id__in=list(found),
+    ).values_list("object_id", "purpose"):
+        found[object_id].add(purpose)
+    for s in submissions:
+        s._assigned_purposes = (user.pk, found[s.pk])  # type: ignore[attr-defined]
+
+
 def _assigned(user: Any, submission: Submission, purpose: str) -> bool:
     from django.contrib.contenttypes.models import ContentType
 
+    primed = getattr(submission, "_assigned_purposes", None)
+    if primed is not None and primed[0] == user.pk:
+        return purpose in primed[1]
     return Assignment.objects.filter(
         user=user,
         is_active=True,
@@ -169,7 +191,20 @@ def can_view_evaluation_result(user: Any, submission: Submission) -> Decision:
         return True, ""
     if user.has_role(Role.EVALUATOR) and _assigned(user, submission, EVALUATION_PURPOSE):
         evaluation = evaluation_for(submission)
-        if evaluation is not None and evaluation.submissions.filter(evaluator=user).exists():
+        # Read through .all(): a list primed with prefetched submissions asks nothing per row.
+        if evaluation is not None and any(s.evaluator_id == user.pk for s in evaluation.submissions.all()):
             return True, ""
         return False, "请先提交本人评分，提交后方可查看汇总得分和其他评价人员的意见。"
     return False, "第三方评价得分、建议等级和评价意见在市经济信息化委确认评价等级后公布。"
+
+
+def can_view_evaluator_identities(user: Any, submission: Submission) -> Decision:
+    """Which evaluator gave which total and opinion (服务评价): the authorities (and the superuser)
+    see the evaluators by name; everybody else who may see the result at all
+    (can_view_evaluation_result decides that) sees them as 评价人员一、二…"""
+    if not _active(user):
+        return False, "请先登录。"
+    org = _org(user)
+    if user.is_superuser or (org is not None and org.is_authority):
+        return True, ""
+    return False, "第三方评价人员的姓名不对外公布，评分以“评价人员一、二……”显示。"

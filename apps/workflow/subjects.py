@@ -51,6 +51,11 @@ class SubjectAdapter:
 
     kind_label = "关联对象"
 
+    def list_queryset(self, model: type[models.Model]) -> models.QuerySet[Any]:
+        """How a list of submissions loads subjects of this adapter's model (what `str(subject)`
+        and the adapter's labels read), so a list asks once per subject model, not per row."""
+        return model._default_manager.all()
+
     def revision(self, obj: models.Model) -> int | None:
         for attr in ("revision", "version"):
             value = getattr(obj, attr, None)
@@ -158,6 +163,16 @@ _generic = SubjectAdapter()
 
 def register_adapter(model_label: str, adapter: SubjectAdapter) -> None:
     _adapters[model_label.lower()] = adapter
+
+
+def subject_prefetch() -> Any:
+    """`prefetch_related` argument loading the subjects of a list of submissions with each
+    adapter's `list_queryset` (one query per subject model)."""
+    from django.apps import apps
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+    querysets = [adapter.list_queryset(apps.get_model(label)) for label, adapter in _adapters.items()]
+    return GenericPrefetch("subject", querysets)
 
 
 def adapter_for(obj: models.Model | None) -> SubjectAdapter:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from apps.orgs.models import OrgKind, Role
 from .definitions import latest_workflows
 from .models import Audience, CampaignTrack, ExpertScore, Objection, ObjectionStatus, ReviewAssignment, ScoreStatus
 from .models.campaigns import CampaignStatus
+from .permissions import prime_assignments
 from .selectors import submissions_visible_to
 from .services.forms import eligible_applicants, start_deadline
 
@@ -32,40 +34,50 @@ def workflow_todos(user: Any) -> list[TodoItem]:
         return []
     items: list[TodoItem] = []
     now = timezone.now()
-    qs = submissions_visible_to(user).select_related("track").prefetch_related("campaign__deadlines")
-    for key, states in _acting_states().items():
-        for sub in qs.filter(workflow_key=key, state__in=states):
-            if key == ev.WORKFLOW_KEY and sub.state == ev.CONFIRM_STATE:
-                continue  # listed as 待确认等级 by service_evaluation_todos
-            transitions = available_transitions(user, sub)
-            if not transitions:
-                continue
-            deadline = None
-            for t in transitions:
-                if t.deadline and sub.campaign is not None:
-                    d = sub.campaign.deadline_for(t.deadline)
-                    if d is not None:
-                        deadline = d.due_at
-                        break
-            overdue = deadline is not None and now > deadline
-            detail = ("已逾期；" if overdue else "") + "可办理：" + "、".join(t.label for t in transitions)
-            track = sub.track
-            if (
-                sub.subject_id is None
-                and track is not None
-                and track.template_code
-                and sub.workflow.states[sub.state].editable == "all"
-            ):
-                detail = ("已逾期；" if overdue else "") + f"请开始填报《{track.title}》后提交"
-            items.append(
-                TodoItem(
-                    title=f"{sub}",
-                    url=reverse("workflow:submission_detail", args=[sub.pk]),
-                    category=sub.state_label,
-                    deadline=deadline,
-                    detail=detail,
-                )
+    acting = _acting_states()
+    where = Q()
+    for key, states in acting.items():
+        where |= Q(workflow_key=key, state__in=states)
+    subs = (
+        list(submissions_visible_to(user).filter(where).select_related("track").prefetch_related("campaign__deadlines"))
+        if acting
+        else []
+    )
+    prime_assignments(user, subs)  # roles over the list without a query per row
+    order = {key: i for i, key in enumerate(acting)}
+    for sub in sorted(subs, key=lambda s: order[s.workflow_key]):
+        key = sub.workflow_key
+        if key == ev.WORKFLOW_KEY and sub.state == ev.CONFIRM_STATE:
+            continue  # listed as 待确认等级 by service_evaluation_todos
+        transitions = available_transitions(user, sub)
+        if not transitions:
+            continue
+        deadline = None
+        for t in transitions:
+            if t.deadline and sub.campaign is not None:
+                d = sub.campaign.deadline_for(t.deadline)
+                if d is not None:
+                    deadline = d.due_at
+                    break
+        overdue = deadline is not None and now > deadline
+        detail = ("已逾期；" if overdue else "") + "可办理：" + "、".join(t.label for t in transitions)
+        track = sub.track
+        if (
+            sub.subject_id is None
+            and track is not None
+            and track.template_code
+            and sub.workflow.states[sub.state].editable == "all"
+        ):
+            detail = ("已逾期；" if overdue else "") + f"请开始填报《{track.title}》后提交"
+        items.append(
+            TodoItem(
+                title=f"{sub}",
+                url=reverse("workflow:submission_detail", args=[sub.pk]),
+                category=sub.state_label,
+                deadline=deadline,
+                detail=detail,
             )
+        )
     # Experts: assigned reviews without a submitted score.
     if user.has_role(Role.EXPERT):
         pending = ReviewAssignment.objects.filter(expert=user, submission__state="expert_review").exclude(
@@ -124,9 +136,14 @@ def workflow_todos(user: Any) -> list[TodoItem]:
 
 def service_evaluation_todos(user: Any) -> list[TodoItem]:
     """服务评价: 待评分 (an assigned evaluator who has not submitted), 待分配评价人员 and 待确认等级
-    (the city)."""
-    from apps.assessment.models import ServiceEvaluation
+    (the city). The evaluations, the user's progress on them and the panels are read for the whole
+    list at once (a constant number of queries however many submissions there are)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+
+    from apps.assessment.models import EvaluationScore, ServiceEvaluation
     from apps.assessment.scoring import get_rubric
+    from apps.orgs.models import Assignment
     from apps.orgs.selectors import assigned_ids
 
     from .permissions import has_workflow_role
@@ -135,32 +152,52 @@ def service_evaluation_todos(user: Any) -> list[TodoItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     items: list[TodoItem] = []
-    subs = submissions_visible_to(user).filter(
-        workflow_key=ev.WORKFLOW_KEY, state__in=(ev.SCORING_STATE, ev.CONFIRM_STATE)
+    subs = list(
+        submissions_visible_to(user).filter(
+            workflow_key=ev.WORKFLOW_KEY, state__in=(ev.SCORING_STATE, ev.CONFIRM_STATE)
+        )
     )
+    ev.prime_evaluations(subs)
+    evaluation_ids = [e.pk for s in subs if (e := ev.evaluation_for(s)) is not None]
     if user.has_role(Role.EVALUATOR):
         mine = set(
             assigned_ids(user, ServiceEvaluation, purpose=ev.EVALUATION_PURPOSE).values_list("object_id", flat=True)
         )
-        for sub in subs.filter(state=ev.SCORING_STATE):
+        scored = dict(
+            EvaluationScore.objects.filter(evaluation_id__in=evaluation_ids, evaluator=user)
+            .values("evaluation_id")
+            .annotate(n=Count("id"))
+            .values_list("evaluation_id", "n")
+        )
+        for sub in subs:
+            if sub.state != ev.SCORING_STATE:
+                continue
             evaluation = ev.evaluation_for(sub)
             if (
                 evaluation is None
                 or evaluation.pk not in mine
-                or evaluation.submissions.filter(evaluator=user).exists()
+                or any(r.evaluator_id == user.pk for r in evaluation.submissions.all())  # prefetched
             ):
                 continue
-            scored = evaluation.scores.filter(evaluator=user).count()
             items.append(
                 TodoItem(
                     title=f"{sub}",
                     url=reverse("assessment:evaluation_score", args=[evaluation.pk]),
                     category="待评分",
-                    detail=f"已评 {scored}/{len(get_rubric(evaluation.rubric_code).items())} 项，请逐项评分并提交",
+                    detail=f"已评 {scored.get(evaluation.pk, 0)}/{len(get_rubric(evaluation.rubric_code).items())} 项，"
+                    "请逐项评分并提交",
                 )
             )
     org = user.organisation
     if org is not None and org.kind in (OrgKind.PROVINCE, OrgKind.CITY):
+        with_panel = set(
+            Assignment.objects.filter(
+                content_type=ContentType.objects.get_for_model(ServiceEvaluation),
+                object_id__in=evaluation_ids,
+                purpose=ev.EVALUATION_PURPOSE,
+                is_active=True,
+            ).values_list("object_id", flat=True)
+        )
         for sub in subs:
             if not has_workflow_role(user, "city", sub):
                 continue
@@ -175,7 +212,7 @@ def service_evaluation_todos(user: Any) -> list[TodoItem]:
                         f"建议等级“{sub.data.get('proposed_grade', '—')}”，请确认评价等级",
                     )
                 )
-            elif (evaluation := ev.evaluation_for(sub)) is None or not ev.assigned_evaluator_ids(evaluation):
+            elif (evaluation := ev.evaluation_for(sub)) is None or evaluation.pk not in with_panel:
                 items.append(
                     TodoItem(
                         title=f"{sub}", url=url, category="待分配评价人员", detail="自评已提交，请分配第三方评价人员"

@@ -83,9 +83,38 @@ def evaluation_for(submission: Submission) -> Any:
 
     if submission.cluster_id is None:
         return None
+    if hasattr(submission, "_service_evaluation"):  # primed by prime_evaluations
+        return submission._service_evaluation
     return ServiceEvaluation.objects.filter(
         cluster_id=submission.cluster_id, year=evaluation_year(submission), rubric_code=rubric_code_for(submission)
     ).first()
+
+
+def prime_evaluations(submissions: list[Submission]) -> None:
+    """For a list of submissions (to-dos, the API's list): find the ServiceEvaluation of each
+    service-evaluation submission (with its evaluators' submissions) and the latest automatic
+    第三方评分完成 event in a constant number of queries; evaluation_for and evaluation_result
+    read them instead of asking once per row."""
+    from apps.assessment.models import EvaluatorSubmission, ServiceEvaluation
+
+    from ..models import WorkflowEvent
+
+    subs = [s for s in submissions if is_service_evaluation(s)]
+    if not subs:
+        return
+    wanted = {s.pk: (s.cluster_id, evaluation_year(s), rubric_code_for(s)) for s in subs if s.cluster_id is not None}
+    found: dict[tuple[Any, int, str], Any] = {}
+    evaluations = ServiceEvaluation.objects.filter(cluster_id__in={k[0] for k in wanted.values()}).prefetch_related(
+        models.Prefetch("submissions", queryset=EvaluatorSubmission.objects.select_related("evaluator").order_by("pk"))
+    )
+    for evaluation in evaluations:  # unique per (cluster, year, rubric)
+        found[(evaluation.cluster_id, evaluation.year, evaluation.rubric_code)] = evaluation
+    events: dict[int, Any] = {}
+    for e in WorkflowEvent.objects.filter(submission__in=subs, transition=AUTO_TRANSITION).order_by("at", "id"):
+        events[e.submission_id] = e  # the latest one stays
+    for s in subs:
+        s._service_evaluation = found.get(wanted[s.pk]) if s.pk in wanted else None  # type: ignore[attr-defined]
+        s._auto_event = events.get(s.pk)  # type: ignore[attr-defined]
 
 
 def assigned_evaluator_ids(evaluation: Any) -> list[int]:
@@ -431,24 +460,99 @@ def explanation(evaluation: Any) -> dict[str, Any] | None:
     }
 
 
+@dataclass(frozen=True)
+class EvaluatorTotal:
+    """One evaluator's total as an input of the aggregate: `label` is the name for those who may
+    see identities, else 评价人员一、二…; `dropped` says whether the trimming left it out."""
+
+    label: str
+    total: Decimal
+    dropped: str
+    opinion: str
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_ordinal(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (panels stay far below 100)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+
+
+def anonymous_label(position: int) -> str:
+    return f"评价人员{_chinese_ordinal(position)}"
+
+
+def evaluator_totals(evaluation: Any, *, named: bool) -> list[EvaluatorTotal]:
+    """The submitted totals the aggregate is computed from, highest first (equal totals in the
+    order they were submitted), each marked as apps.assessment.scoring.aggregate treats it. The
+    order follows the totals, so an anonymous label says nothing about who the evaluator is."""
+    from apps.assessment.scoring import trim_marks
+
+    if evaluation is None:
+        return []
+    rows = sorted(evaluation.submissions.all(), key=lambda r: (-r.total, r.pk))
+    marks = trim_marks([r.total for r in rows])
+    return [
+        EvaluatorTotal(
+            label=str(r.evaluator) if named else anonymous_label(i),
+            total=r.total,
+            dropped=mark,
+            opinion=r.opinion,
+        )
+        for i, (r, mark) in enumerate(zip(rows, marks, strict=True), start=1)
+    ]
+
+
+def anonymous_opinions(totals: list[EvaluatorTotal]) -> str:
+    """The evaluators' opinions as the comment of 第三方评分完成 has them, labelled 评价人员一、二…"""
+    return "\n".join(f"{t.label}：{t.opinion or '（未填写）'}" for t in totals)
+
+
+def _auto_event(submission: Submission) -> Any:
+    if hasattr(submission, "_auto_event"):  # primed by prime_evaluations
+        return submission._auto_event
+    return submission.events.filter(transition=AUTO_TRANSITION).order_by("-at", "-id").first()
+
+
 def evaluation_result(user: Any, submission: Submission) -> dict[str, Any] | None:
     """The result of a service evaluation as `user` may see it (None for other workflows): the
-    aggregate score, the proposed grade, the evaluators' opinions and the confirmed grade, each
-    empty until the third-party scoring is complete. Whether it is shown at all is decided by
-    permissions.can_view_evaluation_result — the pages and the API both read it from here."""
+    aggregate score, the proposed grade, the evaluators' opinions, each evaluator's total (the
+    inputs of the aggregate, with the trimmed ones marked) and the confirmed grade, each empty
+    until the third-party scoring is complete. Whether it is shown at all is decided by
+    permissions.can_view_evaluation_result — the pages and the API both read it from here. Who is
+    not allowed to see the evaluators' identities (permissions.can_view_evaluator_identities) gets
+    them as 评价人员一、二… in the totals and the opinions."""
     if not is_service_evaluation(submission):
         return None
     visible, reason = permissions.can_view_evaluation_result(user, submission)
     if not visible:
-        return {"visible": False, "reason": reason, "score": "", "proposed_grade": "", "grade": "", "opinions": ""}
-    event = submission.events.filter(transition=AUTO_TRANSITION).order_by("-at", "-id").first()
+        return {
+            "visible": False,
+            "reason": reason,
+            "score": "",
+            "proposed_grade": "",
+            "grade": "",
+            "opinions": "",
+            "evaluator_totals": [],
+        }
+    event = _auto_event(submission)
+    named = permissions.can_view_evaluator_identities(user, submission)[0]
+    totals = evaluator_totals(evaluation_for(submission), named=named) if event is not None else []
+    opinions = event.comment if event is not None else ""
+    if not named and totals:
+        opinions = anonymous_opinions(totals)
     return {
         "visible": True,
         "reason": "",
         "score": str(submission.data.get("score", "")),
         "proposed_grade": str(submission.data.get("proposed_grade", "")),
         "grade": str(submission.data.get("grade", "")) if submission.state == CONFIRMED_STATE else "",
-        "opinions": event.comment if event is not None else "",
+        "opinions": opinions,
+        "evaluator_totals": totals,
     }
 
 

@@ -51,6 +51,9 @@ def service_evaluation_context(user: Any, sub: Submission) -> dict[str, Any]:
             "detail_url": reverse("assessment:evaluation_detail", args=[evaluation.pk])
             if evaluation is not None and is_authority
             else "",
+            # The inputs of the aggregate (named for the authorities, 评价人员一、二… for the others).
+            "totals": result.get("evaluator_totals", []) if sees_result and after_scoring else [],
+            "totals_anonymous": not permissions.can_view_evaluator_identities(user, sub)[0],
             "proposed": result.get("proposed_grade", ""),
             "score": result.get("score", ""),
             "confirmed": ev.confirmed_grade(sub.cluster) if sub.state == "confirmed" and sub.cluster else None,
@@ -62,13 +65,32 @@ def service_evaluation_context(user: Any, sub: Submission) -> dict[str, Any]:
 def hide_unconfirmed_scores(user: Any, sub: Submission, rows: list[dict[str, Any]]) -> None:
     """The operator learns its grade when the city confirms it: until then the history rows of
     the automatic 第三方评分完成 keep only the step (no score, proposed grade or opinions) for
-    whoever may not see the result (permissions.can_view_evaluation_result, as in the API)."""
+    whoever may not see the result (permissions.can_view_evaluation_result, as in the API). For
+    everybody who may not see the evaluators' identities the step is anonymised first."""
+    _anonymise_evaluator_events(user, sub, rows)
     if permissions.can_view_evaluation_result(user, sub)[0]:
         return
     for row in rows:
         if row["e"].transition == ev.AUTO_TRANSITION:
             row["data"] = []
             row["hidden_comment"] = True
+
+
+def _anonymise_evaluator_events(user: Any, sub: Submission, rows: list[dict[str, Any]]) -> None:
+    """The automatic 第三方评分完成 is recorded in an evaluator's name with the opinions under the
+    evaluators' names: whoever may not see the evaluators' identities
+    (permissions.can_view_evaluator_identities) reads it as done by 第三方评价人员 with the opinions
+    labelled 评价人员一、二… (as in the result block)."""
+    if not ev.is_service_evaluation(sub) or permissions.can_view_evaluator_identities(user, sub)[0]:
+        return
+    auto = [row for row in rows if row["e"].transition == ev.AUTO_TRANSITION]
+    if not auto:
+        return
+    totals = ev.evaluator_totals(ev.evaluation_for(sub), named=False)
+    for row in auto:
+        row["actor_label"] = "第三方评价人员"
+        if totals:  # version 1 (no scoring in apps.assessment): the comment typed at the step
+            row["comment"] = ev.anonymous_opinions(totals)
 
 
 @require_POST
