@@ -297,7 +297,9 @@ def _evidence_out(w: Any) -> dict[str, Any]:
 
 _FILING_VIEWERS = AUTHORITIES | {"operator", "expert", "evaluator"}
 REGISTRY["filings:list"] = Access(allowed=EVERYONE)
-REGISTRY["filings:new"] = Access(allowed=frozenset({"operator", "nobody"}), forbidden=EVERYONE - {"operator", "nobody"})
+# 新建填报: the operator (its forms) and the county department (the national forms, 77号) apply.
+_APPLICANTS = frozenset({"operator", "district", "nobody"})
+REGISTRY["filings:new"] = Access(allowed=_APPLICANTS, forbidden=EVERYONE - _APPLICANTS)
 for _name in ("filings:detail", "filings:print"):
     REGISTRY[_name] = Access(allowed=_FILING_VIEWERS, inside=_filing_in, outside=_filing_out, setup=_filings_setup)
 REGISTRY["filings:edit"] = Access(

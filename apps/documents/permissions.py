@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apps.filings.models import ApplicantKind
 from apps.filings.permissions import can_create_filing, can_view_filing, is_operator_staff
 from apps.orgs.models import OrgKind, Role
 
@@ -56,17 +57,22 @@ def can_download_filing_documents(user: Any, filing: Any) -> Decision:
     return True, ""
 
 
-def can_import_word(user: Any, cluster: Any | None = None) -> Decision:
-    """Upload a filled official form for a cluster (None: may use the import page at all)."""
+def can_import_word(user: Any, cluster: Any | None = None, applicant: str = ApplicantKind.OPERATOR) -> Decision:
+    """Upload a filled official form for a cluster (None: may use the import page at all); the
+    import creates a filing, so the form's applicant (申报主体, `Template.applicant`) decides as
+    for 新建填报: an operator's national form (the county department applies) is refused."""
     if not is_operator_staff(user):
         return False, "只有集群运营管理机构的填报人员可以从 Word 导入填报内容。"
     if cluster is None:
         return True, ""
-    return can_create_filing(user, cluster)
+    return can_create_filing(user, cluster, applicant)
 
 
 def can_confirm_word_import(user: Any, word_import: WordImport) -> Decision:
-    ok, reason = can_import_word(user, word_import.cluster)
+    from apps.filings.definitions import load_template
+
+    applicant = load_template(word_import.template_code, word_import.template_version).applicant
+    ok, reason = can_import_word(user, word_import.cluster, applicant)
     if not ok:
         return ok, reason
     if word_import.status != WordImportStatus.PREVIEW:

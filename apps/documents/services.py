@@ -225,11 +225,12 @@ def export_job_download(*, actor: Any, job: ExportJob) -> IO[bytes]:
 # —— Word import ——————————————————————————————————————————————————————————————————————
 
 
-def importable_templates() -> list[Any]:
+def importable_templates(applicant: str | None = None) -> list[Any]:
     """The forms whose official Word file can be filled and imported: the current published
     version of each (an import creates a new draft, and new drafts use the current version, as
-    新建填报 does; a .docx of an older version is refused by `_check_same_form` with its version named)."""
-    return current_templates()
+    新建填报 does; a .docx of an older version is refused by `_check_same_form` with its version named).
+    With `applicant`: only the forms whose template names that applicant (申报主体)."""
+    return [t for t in current_templates() if applicant is None or t.applicant == applicant]
 
 
 def _check_same_form(data: bytes, template: Template) -> None:
@@ -313,6 +314,9 @@ def word_import_upload(
     if not 2000 <= int(reporting_year) <= 2100:
         raise ServiceError("填报年度应为四位年份。", field="reporting_year")
     template = load_template(template_code, template_version)
+    # The form's applicant (申报主体) fills it: an operator's Word file of a national form (the
+    # county department applies, 77号) is refused before it is read or stored.
+    require(perms.can_import_word(actor, cluster, template.applicant))
     name = filing_evidence.safe_original_name(getattr(file, "name", "") or "")
     size = getattr(file, "size", None)
     file.seek(0)

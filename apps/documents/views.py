@@ -20,10 +20,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.errors import ServiceError
+from apps.core.errors import AccessDenied, ServiceError
 from apps.filings.definitions import load_template
 from apps.filings.definitions.types import APPLICANT, FILLED_BY_PARTIES
 from apps.filings.formdata import display
+from apps.filings.models import ApplicantKind
 from apps.filings.selectors import clusters_fillable_by, filings_visible_to
 
 from . import permissions, services
@@ -198,7 +199,9 @@ def blank_form(request: HttpRequest, code: str, version: str) -> FileResponse:
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require(permissions.can_import_word(request.user))
     clusters = list(clusters_fillable_by(request.user))
-    templates = services.importable_templates()
+    # Only the forms the operator applies with: the national forms are the county department's
+    # (a direct POST of one is refused by word_import_upload with the reason).
+    templates = services.importable_templates(ApplicantKind.OPERATOR)
     this_year = timezone.localdate().year
     form = {"cluster": "", "template": "", "year": str(this_year)}
     errors: dict[str, str] = {}
@@ -210,7 +213,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         if cluster is None:
             errors["cluster"] = "请选择本机构运营的集群。"
-        if not any(t.code == code and t.version == version for t in templates):
+        if not any(t.code == code and t.version == version for t in services.importable_templates()):
             errors["template"] = "请选择表单。"
         if not form["year"].isdigit():
             errors["year"] = "填报年度应为四位年份。"
@@ -226,11 +229,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                     reporting_year=int(form["year"]),
                     file=upload,
                 )
+            except AccessDenied as exc:  # e.g. a national form: the county department applies
+                errors["template"] = exc.message
+                status = 403
             except ServiceError as exc:
                 errors[exc.field or "file"] = exc.message
             else:
                 return redirect("documents:import_detail", pk=item.pk)
-        status = 400
+        status = status if status != 200 else 400
     return render(
         request,
         "documents/import_upload.html",

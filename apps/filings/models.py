@@ -26,9 +26,10 @@ class FilingStatus(models.TextChoices):
 
 
 class ApplicantKind(models.TextChoices):
-    """Who fills a filing as its applicant (申报/填报主体). Set when the filing is made: the review
-    workflow that opens the form names it (the owner of its editable states), so this app needs
-    no import of the workflow. Municipal applications and annual reports are the operator's; the
+    """Who fills a filing as its applicant (申报/填报主体). Set when the filing is made, from its form
+    template (`Template.applicant`, data under data/form_templates/, see definitions.loader) —
+    never by the caller — so 新建填报, Word import and the workflow's 开始填报 agree. Municipal
+    applications and annual reports are the operator's; the
     national application and re-review are the county department's (工信厅企业函〔2025〕77号 一（一）、
     二（一）: 县级行政区划中小企业主管部门为申报主体)."""
 

@@ -32,12 +32,15 @@ def evidence_visible_to(user: Any) -> models.QuerySet[Evidence]:
 
 
 def clusters_fillable_by(user: Any) -> models.QuerySet[Any]:
-    """Clusters for which the user may open a new form: an operator's own clusters."""
-    from .permissions import is_operator_staff
+    """Clusters for which the user may open a new form: an operator's own clusters; for a county
+    department's staff (the applicant of the national forms) the clusters of its district."""
+    from .permissions import is_county_staff, is_operator_staff
 
-    if not is_operator_staff(user):
-        return clusters_visible_to(user).none()
-    return clusters_visible_to(user).filter(operator_id=user.organisation_id)
+    if is_operator_staff(user):
+        return clusters_visible_to(user).filter(operator_id=user.organisation_id)
+    if is_county_staff(user):
+        return clusters_visible_to(user).filter(district__path__startswith=user.organisation.path)
+    return clusters_visible_to(user).none()
 
 
 def previous_filings(filing: Filing) -> models.QuerySet[Filing]:

@@ -231,17 +231,17 @@ def filing_create(
     template_version: str | None = None,
     campaign_ref: str = "",
     prefill: bool = True,
-    applicant: str = ApplicantKind.OPERATOR,
 ) -> Filing:
-    """Open a new form (新建填报), prefilled where possible: an operator's for its own cluster, or
-    — `applicant="county"`, as the national workflow asks — the county department's for a
-    cluster of its district (the caller that knows the workflow names the applicant)."""
+    """Open a new form (新建填报), prefilled where possible.
+
+    The applicant (申报/填报主体) is the template's (`Template.applicant`, data beside the form —
+    see apps.filings.definitions.loader), never the caller's choice: an operator's form for its
+    own cluster, or — the national application and re-review (77号 一（一）、二（一）) — the county
+    department's for a cluster of its district. Whoever else asks (an operator opening a national
+    form from 新建填报 or Word import) is refused with the reason, and nothing is created."""
     from .definitions import list_templates
     from .definitions.loader import version_key
 
-    if applicant not in ApplicantKind.values:
-        raise ServiceError("申报（填报）主体无效。", field="applicant")
-    require(perms.can_create_filing(actor, cluster, applicant))
     published = [t for t in list_templates() if t.code == template_code and t.status == "published"]
     if template_version is None:
         if not published:
@@ -250,6 +250,8 @@ def filing_create(
     elif not any(t.version == template_version for t in published):
         raise ServiceError("该表单模板版本不存在或尚未发布。", field="template")
     template = load_template(template_code, template_version)
+    applicant = ApplicantKind(template.applicant)
+    require(perms.can_create_filing(actor, cluster, applicant))
     if not 2000 <= int(reporting_year) <= 2100:
         raise ServiceError("填报年度应为四位年份。", field="reporting_year")
     with transaction.atomic():
@@ -287,7 +289,7 @@ def filing_create(
             changes={
                 "模板": f"{template.title}（{template_version}版）",
                 "年度": reporting_year,
-                "申报（填报）主体": ApplicantKind(applicant).label,
+                "申报（填报）主体": applicant.label,
             },
             note="；".join(s.get("label", "") for s in sources)
             and "预填来源：" + "；".join(s["label"] for s in sources),

@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.audit import timeline_for
-from apps.core.errors import ServiceError
+from apps.core.errors import AccessDenied, ServiceError
 
 from . import dossier, formdata, pages, paper, permissions, services
 from . import evidence as ev
 from .definitions import Issue, TemplateNotFound, current_templates
-from .models import Filing, FilingStatus
+from .models import ApplicantKind, Filing, FilingStatus
 from .selectors import clusters_fillable_by, evidence_visible_to, filings_visible_to
 
 
@@ -34,9 +34,10 @@ def _require(decision: tuple[bool, str]) -> None:
         raise PermissionDenied(reason)
 
 
-def _published_templates() -> list[Any]:
+def _published_templates(applicant: str | None = None) -> list[Any]:
     # A new filing is made on the current version of each form; older versions stay readable.
-    return current_templates()
+    # With `applicant`: only the forms whose template names that applicant (申报主体).
+    return [t for t in current_templates() if applicant is None or t.applicant == applicant]
 
 
 # —— list and create ———————————————————————————————————————————————————————————————————
@@ -55,27 +56,35 @@ def filing_list(request: HttpRequest) -> HttpResponse:
             "filings": qs[:500],
             "statuses": FilingStatus.choices,
             "status": status,
-            "can_create": permissions.is_operator_staff(request.user),
+            "can_create": permissions.applicant_kind_of(request.user) is not None,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def filing_new(request: HttpRequest) -> HttpResponse:
-    if not permissions.is_operator_staff(request.user):
-        raise PermissionDenied("只有集群运营管理机构的填报人员可以新建填报。")
+    applicant = permissions.applicant_kind_of(request.user)
+    if applicant is None:
+        raise PermissionDenied(
+            "只有集群运营管理机构的填报人员，或县级（区级）中小企业主管部门（国家级申报的申报主体）的工作人员可以新建填报。"
+        )
     clusters = list(clusters_fillable_by(request.user))
-    templates = _published_templates()
+    # Only the forms the user applies with (the template's 申报主体); a form of another applicant
+    # posted directly is refused by filing_create with the reason.
+    templates = _published_templates(applicant)
     this_year = timezone.localdate().year
     form = {"cluster": "", "template": "", "year": str(this_year)}
     errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
         cluster = next((c for c in clusters if str(c.pk) == form["cluster"]), None)
         code, _, version = form["template"].partition("@")
         if cluster is None:
-            errors["cluster"] = "请选择本机构运营的集群。"
-        if not any(t.code == code and t.version == version for t in templates):
+            errors["cluster"] = (
+                "请选择本机构运营的集群。" if applicant == ApplicantKind.OPERATOR else "请选择本辖区的集群。"
+            )
+        if not any(t.code == code and t.version == version for t in _published_templates()):
             errors["template"] = "请选择表单模板。"
         if not form["year"].isdigit():
             errors["year"] = "填报年度应为四位年份。"
@@ -88,11 +97,15 @@ def filing_new(request: HttpRequest) -> HttpResponse:
                     template_version=version,
                     reporting_year=int(form["year"]),
                 )
+            except AccessDenied as exc:  # e.g. an operator posting a national form (county applies)
+                errors["template"] = exc.message
+                status = 403
             except ServiceError as exc:
                 errors[exc.field or "template"] = exc.message
             else:
                 messages.success(request, f"已新建《{filing.template_title}》，填写内容会自动保存。")
                 return redirect("filings:edit", pk=filing.pk)
+        status = status if status != 200 else 400
     return render(
         request,
         "filings/new.html",
@@ -102,7 +115,9 @@ def filing_new(request: HttpRequest) -> HttpResponse:
             "form": form,
             "errors": errors,
             "years": list(range(this_year + 1, this_year - 6, -1)),
+            "is_county": applicant == ApplicantKind.COUNTY,
         },
+        status=status,
     )
 
 

@@ -31,6 +31,25 @@ overlay file and line. check_templates validates it, and once its version is pub
 overlay is listed in PUBLISHED.sha256 like a template (只增不改: a further correction is a new
 version). `Template.sha256` stays the hash of the template file; `Template.overlay_sha256` is
 the overlay's.
+
+申报主体 (`applicant`) and its overlays (`<code>/<version>.applicant.yaml`)
+-----------------------------------------------------------------------
+Who applies with a form — fills it, submits it and answers for it — is the template's
+`applicant`: `operator` (the default: municipal application, annual report, self-assessment) or
+`county` (the national application and re-review: 工信厅企业函〔2025〕77号 一（一）、二（一）,
+县级行政区划中小企业主管部门为申报主体). `filings.services.filing_create` takes a new filing's
+applicant from it, whoever asks (新建填报, Word import, the workflow's 开始填报). The published
+national files predate the attribute, so, as for 填写方, a small overlay beside each says it
+without touching the file:
+
+    code: national_application
+    version: "2025.2"
+    source: 工信厅企业函〔2025〕77号 一（一）（县级行政区划中小企业主管部门为申报主体）
+    applicant: county
+
+It may only name its own version and a known applicant, and not contradict an `applicant` the
+template states; check_templates validates it and lists it in PUBLISHED.sha256 with its version.
+A new version states `applicant` in its own file. `Template.applicant_overlay_sha256` is its hash.
 """
 
 from __future__ import annotations
@@ -51,6 +70,8 @@ from apps.indicators.catalogue import Catalogue, load_catalogue
 from .formula import FormulaError, Ref, compile_formula
 from .types import (
     APPLICANT,
+    APPLICANT_KINDS,
+    DEFAULT_APPLICANT,
     FILLED_BY_PARTIES,
     YES_NO,
     Column,
@@ -98,6 +119,7 @@ class TemplateInfo:
     status: str
     source: str
     file: str
+    applicant: str = DEFAULT_APPLICANT  # 申报（填报）主体: a key of APPLICANT_KINDS
 
 
 def templates_dir() -> Path:
@@ -119,6 +141,9 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
     if v == "additionalProperties":
         extra = str(err.message).split("'")[1::2]
         return f"不认识的属性“{'、'.join(extra)}”"
+    if v == "enum" and list(err.absolute_path) == ["applicant"]:
+        named = "、".join(f"{k}（{label}）" for k, label in APPLICANT_KINDS.items())
+        return f"申报主体“{err.instance}”不在允许范围内，应为：{named}"
     if v == "enum" and err.absolute_path and err.absolute_path[-1] == "filled_by":
         named = "、".join(f"{k}（{label}）" for k, label in FILLED_BY_PARTIES.items())
         return f"填写方“{err.instance}”不在允许范围内，应为：{named}"
@@ -291,6 +316,7 @@ class _Builder:
             subtitle=d.get("subtitle", ""),
             authority=d.get("authority", ""),
             filled_by=d.get("filled_by", ""),
+            applicant=d.get("applicant", DEFAULT_APPLICANT),
             target_years=target_years,
             reference_year=ref_year,
             allow_none=allow_none_default,
@@ -526,12 +552,50 @@ def _relative(path: Path) -> str:
 
 
 OVERLAY_SUFFIX = ".filled_by.yaml"
+APPLICANT_OVERLAY_SUFFIX = ".applicant.yaml"
+OVERLAY_SUFFIXES = (OVERLAY_SUFFIX, APPLICANT_OVERLAY_SUFFIX)
 _OVERLAY_KEYS = {"code", "version", "source", "fields"}
+_APPLICANT_OVERLAY_KEYS = {"code", "version", "source", "applicant"}
 
 
 def overlay_path(template_path: Path) -> Path:
     """`<code>/<version>.filled_by.yaml` beside `<code>/<version>.yaml`."""
     return template_path.with_name(template_path.stem + OVERLAY_SUFFIX)
+
+
+def applicant_overlay_path(template_path: Path) -> Path:
+    """`<code>/<version>.applicant.yaml` beside `<code>/<version>.yaml`."""
+    return template_path.with_name(template_path.stem + APPLICANT_OVERLAY_SUFFIX)
+
+
+def _apply_applicant_overlay(data: dict[str, Any], text: str, file: str) -> list[Problem]:
+    """Set the template data's `applicant` as its 申报主体 overlay says; returns the overlay's
+    problems (then nothing is applied)."""
+    try:
+        raw, marks = load_with_marks(text)
+    except Exception as exc:  # yaml.YAMLError and friends
+        mark = getattr(exc, "problem_mark", None)
+        return [Problem(file, "(根)", mark.line + 1 if mark is not None else 1, f"YAML 语法错误：{exc}")]
+
+    def problem(path: PathT, message: str) -> Problem:
+        return Problem(file, path_text(path), line_of(marks, path), message)
+
+    if not isinstance(raw, dict):
+        return [problem((), "申报主体补充文件应为映射：code、version、source、applicant")]
+    problems = [problem((k,), f"不认识的属性“{k}”") for k in raw if k not in _APPLICANT_OVERLAY_KEYS]
+    problems += [problem((), f"缺少必填属性“{k}”") for k in sorted(_APPLICANT_OVERLAY_KEYS) if k not in raw]
+    if problems:
+        return problems
+    if (str(raw["code"]), str(raw["version"])) != (str(data.get("code")), str(data.get("version"))):
+        return [problem(("code",), f"申报主体补充文件应对应 {data.get('code')} 的 {data.get('version')} 版本")]
+    applicant = raw["applicant"]
+    if applicant not in APPLICANT_KINDS:
+        named = "、".join(f"{k}（{label}）" for k, label in APPLICANT_KINDS.items())
+        return [problem(("applicant",), f"申报主体“{applicant}”不在允许范围内，应为：{named}")]
+    if data.get("applicant") not in (None, applicant):
+        return [problem(("applicant",), f"模板中已写明申报主体为 {data['applicant']}，补充文件不能另行规定")]
+    data["applicant"] = applicant
+    return []
 
 
 def _apply_overlay(data: dict[str, Any], text: str, file: str) -> list[Problem]:
@@ -575,10 +639,15 @@ def _apply_overlay(data: dict[str, Any], text: str, file: str) -> list[Problem]:
 
 
 def check_template_text(
-    text: str, file: str, catalogue: Catalogue | None = None, overlay: tuple[str, str] | None = None
+    text: str,
+    file: str,
+    catalogue: Catalogue | None = None,
+    overlay: tuple[str, str] | None = None,
+    applicant_overlay: tuple[str, str] | None = None,
 ) -> tuple[Template | None, list[Problem]]:
     """Validate one template's text; returns the template (when buildable) and all problems.
-    `overlay` is (text, file) of its 填写方 overlay, if any (see the module docstring)."""
+    `overlay` is (text, file) of its 填写方 overlay, `applicant_overlay` of its 申报主体 overlay,
+    if any (see the module docstring)."""
     try:
         data, marks = load_with_marks(text)
     except Exception as exc:  # yaml.YAMLError and friends: report, never crash the check
@@ -596,6 +665,10 @@ def check_template_text(
         overlay_problems = _apply_overlay(data, *overlay)
         if overlay_problems:
             return None, overlay_problems
+    if applicant_overlay is not None:
+        overlay_problems = _apply_applicant_overlay(data, *applicant_overlay)
+        if overlay_problems:
+            return None, overlay_problems
     builder = _Builder(data, marks, file, catalogue or load_catalogue())
     template = builder.build()
     return template, builder.problems
@@ -607,10 +680,15 @@ def check_template_file(path: Path, catalogue: Catalogue | None = None) -> tuple
     extra = overlay_path(path)
     overlay_raw = extra.read_bytes() if extra.is_file() else None
     overlay = (overlay_raw.decode("utf-8"), _relative(extra)) if overlay_raw is not None else None
-    template, problems = check_template_text(raw.decode("utf-8"), file, catalogue, overlay)
+    who = applicant_overlay_path(path)
+    who_raw = who.read_bytes() if who.is_file() else None
+    who_overlay = (who_raw.decode("utf-8"), _relative(who)) if who_raw is not None else None
+    template, problems = check_template_text(raw.decode("utf-8"), file, catalogue, overlay, who_overlay)
     if template is not None:
         if overlay_raw is not None:
             object.__setattr__(template, "overlay_sha256", hashlib.sha256(overlay_raw).hexdigest())
+        if who_raw is not None:
+            object.__setattr__(template, "applicant_overlay_sha256", hashlib.sha256(who_raw).hexdigest())
         expected = (path.parent.name, path.stem)
         if (template.code, template.version) != expected:
             problems.append(
@@ -624,12 +702,19 @@ def check_template_file(path: Path, catalogue: Catalogue | None = None) -> tuple
 
 
 def template_files() -> list[Path]:
-    return sorted(p for p in templates_dir().glob("*/*.yaml") if not p.name.endswith(OVERLAY_SUFFIX))
+    return sorted(p for p in templates_dir().glob("*/*.yaml") if not p.name.endswith(OVERLAY_SUFFIXES))
 
 
 def overlay_files() -> list[Path]:
-    """The 填写方 overlays (`<code>/<version>.filled_by.yaml`) of older published versions."""
-    return sorted(templates_dir().glob(f"*/*{OVERLAY_SUFFIX}"))
+    """The overlays of older published versions: 填写方 (`<code>/<version>.filled_by.yaml`) and
+    申报主体 (`<code>/<version>.applicant.yaml`)."""
+    return sorted(p for suffix in OVERLAY_SUFFIXES for p in templates_dir().glob(f"*/*{suffix}"))
+
+
+def overlay_template_path(overlay: Path) -> Path:
+    """The template file an overlay belongs to (`<code>/<version>.yaml`)."""
+    suffix = next(s for s in OVERLAY_SUFFIXES if overlay.name.endswith(s))
+    return overlay.with_name(overlay.name.removesuffix(suffix) + ".yaml")
 
 
 def _mtime(path: Path) -> int:
@@ -637,7 +722,7 @@ def _mtime(path: Path) -> int:
 
 
 @lru_cache(maxsize=64)
-def _load_cached(path_str: str, mtime_ns: int, overlay_mtime_ns: int = 0) -> Template:
+def _load_cached(path_str: str, mtime_ns: int, overlay_mtime_ns: int = 0, applicant_mtime_ns: int = 0) -> Template:
     template, problems = check_template_file(Path(path_str))
     if problems or template is None:
         raise TemplateError(problems)
@@ -649,7 +734,9 @@ def load_template(code: str, version: str) -> Template:
     path = templates_dir() / code / f"{version}.yaml"
     if not path.is_file():
         raise TemplateNotFound(f"没有表单模板 {code} 的 {version} 版本")
-    return _load_cached(str(path), path.stat().st_mtime_ns, _mtime(overlay_path(path)))
+    return _load_cached(
+        str(path), path.stat().st_mtime_ns, _mtime(overlay_path(path)), _mtime(applicant_overlay_path(path))
+    )
 
 
 def list_templates() -> list[TemplateInfo]:
@@ -658,7 +745,10 @@ def list_templates() -> list[TemplateInfo]:
     Cached per file by modification time: pages and services call this on every request, and
     parsing the eight full YAML files each time cost about two seconds.
     """
-    infos = [_template_info(str(path), path.stat().st_mtime_ns) for path in template_files()]
+    infos = [
+        _template_info(str(path), path.stat().st_mtime_ns, _mtime(applicant_overlay_path(path)))
+        for path in template_files()
+    ]
     return sorted(infos, key=lambda i: (i.code, version_key(i.version)))
 
 
@@ -684,13 +774,18 @@ def current_templates() -> list[TemplateInfo]:
 
 
 @lru_cache(maxsize=128)
-def _template_info(path_str: str, mtime_ns: int) -> TemplateInfo:
+def _template_info(path_str: str, mtime_ns: int, applicant_mtime_ns: int = 0) -> TemplateInfo:
     import yaml
 
     path = Path(path_str)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with path.open(encoding="utf-8") as fh:
         data = yaml.load(fh, Loader=loader) or {}  # noqa: S506 — a safe loader, C or Python
+    applicant = data.get("applicant")
+    who = applicant_overlay_path(path)
+    if applicant is None and who.is_file():  # check_templates validates the overlay
+        with who.open(encoding="utf-8") as fh:
+            applicant = (yaml.load(fh, Loader=loader) or {}).get("applicant")  # noqa: S506
     return TemplateInfo(
         code=str(data.get("code", path.parent.name)),
         version=str(data.get("version", path.stem)),
@@ -698,4 +793,5 @@ def _template_info(path_str: str, mtime_ns: int) -> TemplateInfo:
         status=str(data.get("status", "")),
         source=str(data.get("source", "")),
         file=_relative(path),
+        applicant=str(applicant or DEFAULT_APPLICANT),
     )

@@ -24,6 +24,15 @@ FILLED_BY_PARTIES: dict[str, str] = {
 }
 APPLICANT = "applicant"
 
+# 申报（填报）主体 (who the applicant of a form is, a template attribute `applicant`): the cluster's
+# operator, or — the national application and re-review, 工信厅企业函〔2025〕77号 一（一）、二（一）
+# — the county department. The same keys as apps.filings.models.ApplicantKind.
+APPLICANT_KINDS: dict[str, str] = {
+    "operator": "集群运营管理机构",
+    "county": "县级（区级）中小企业主管部门",
+}
+DEFAULT_APPLICANT = "operator"
+
 NUMERIC_KINDS = frozenset({"number", "year_series", "count_names", "standards_matrix", "computed"})
 
 
@@ -178,6 +187,8 @@ class Template:
     sha256: str = ""
     file: str = ""
     overlay_sha256: str = ""  # its 填写方 overlay (<code>/<version>.filled_by.yaml), if any
+    applicant: str = DEFAULT_APPLICANT  # 申报（填报）主体: a key of APPLICANT_KINDS
+    applicant_overlay_sha256: str = ""  # its 申报主体 overlay (<code>/<version>.applicant.yaml), if any
     _fields: dict[str, Field] = field(default_factory=dict, repr=False, compare=False)
 
     @property

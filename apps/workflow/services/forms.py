@@ -52,7 +52,6 @@ def eligible_applicants(track: CampaignTrack, clusters: QuerySet[Cluster]) -> Qu
 
 def submission_open_form(*, actor: Any, submission: Submission) -> Any:
     """开始填报: create the track's form for the submission's cluster and bind it (once)."""
-    from apps.filings.models import ApplicantKind
     from apps.filings.services import filing_create
 
     with transaction.atomic():
@@ -84,9 +83,9 @@ def submission_open_form(*, actor: Any, submission: Submission) -> Any:
             template_version=track.template_version or None,
             reporting_year=locked.year,
             campaign_ref=campaign_ref(locked.campaign),
-            # The applicant (申报主体) is whoever owns the workflow's editable first state: the
-            # operator, or the county department in the national flows (77号 一（一）、二（一））.
-            applicant=ApplicantKind.COUNTY if owner == "county" else ApplicantKind.OPERATOR,
+            # The applicant (申报主体) is the template's (the county department for the national
+            # forms, 77号 一（一）、二（一）); filing_create refuses an actor who is not it, so a track
+            # binding a form to a workflow whose first state another role owns opens nothing.
         )
         submission_bind_subject(actor=actor, submission=locked, subject=filing)
     submission.refresh_from_db()

@@ -158,8 +158,8 @@ def test_uploading_an_executable_named_pdf_is_refused_on_the_page(world: Any, fi
     assert "内容不是允许的类型" in response.json()["message"]
 
 
-def test_new_filing_page_is_for_operators_and_creates_a_draft(world: Any) -> None:
-    assert _client(world.district).get(reverse("filings:new")).status_code == 403
+def test_new_filing_page_is_for_applicants_and_creates_a_draft(world: Any) -> None:
+    assert _client(world.city_staff).get(reverse("filings:new")).status_code == 403
     response = _client(world.operator).post(
         reverse("filings:new"),
         {"cluster": world.cluster_pudong.pk, "template": f"{ff.SH_APPLICATION}@2025.2", "year": "2025"},

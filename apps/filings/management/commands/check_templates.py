@@ -7,9 +7,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.filings.definitions.loader import (
+    applicant_overlay_path,
     check_template_file,
     overlay_files,
     overlay_path,
+    overlay_template_path,
     template_files,
     templates_dir,
 )
@@ -24,7 +26,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publish",
             action="store_true",
-            help="把状态为 published 且尚未登记的模板（及其填写方补充文件）写入 PUBLISHED.sha256（只增不改）。",
+            help="把状态为 published 且尚未登记的模板（及其填写方、申报主体补充文件）"
+            "写入 PUBLISHED.sha256（只增不改）。",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,12 +45,13 @@ class Command(BaseCommand):
             name = f"{path.parent.name}/{path.name}"
             if template is not None and template.is_published and name not in listed:
                 published_unlisted.append(name)
-            extra = overlay_path(path)  # its 填写方 overlay: published with its version
-            extra_name = f"{path.parent.name}/{extra.name}"
-            if extra.is_file() and template is not None and template.is_published and extra_name not in listed:
-                published_unlisted.append(extra_name)
+            # its 填写方 and 申报主体 overlays: published with their version
+            for extra in (overlay_path(path), applicant_overlay_path(path)):
+                extra_name = f"{path.parent.name}/{extra.name}"
+                if extra.is_file() and template is not None and template.is_published and extra_name not in listed:
+                    published_unlisted.append(extra_name)
         for extra in overlay_files():
-            if not extra.with_name(extra.name.removesuffix(".filled_by.yaml") + ".yaml").is_file():
+            if not overlay_template_path(extra).is_file():
                 errors.append(f"{templates_dir().name}/{extra.parent.name}/{extra.name}: 没有对应的模板文件")
         for name, message in manifest_problems():
             errors.append(f"{templates_dir().name}/{name}: {message}")
