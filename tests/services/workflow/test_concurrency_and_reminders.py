@@ -4,8 +4,9 @@ campaign opens the addressees' submissions and lists overdue reports."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -72,7 +73,14 @@ def test_two_district_reviewers_acting_at_once_one_succeeds_and_the_other_is_tol
     assert sub.version == 2 and sub.state in ("city_formal_review", "not_recommended")
 
 
-def test_reminders_go_to_who_must_act_and_never_twice(world: Any) -> None:
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_reminders_go_to_who_must_act_and_never_twice(world: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Frozen at local midday: "now + 2 days 1 hour" is then two calendar days away whatever
+    # the real time of day (between 23:00 and 24:00 Shanghai time it would be three).
+    frozen = datetime(2026, 11, 22, 12, 0, tzinfo=SHANGHAI)
+    monkeypatch.setattr(timezone, "now", lambda: frozen)
     soon = timezone.now() + timedelta(days=2, hours=1)
     c = fw.campaign(
         world.shanghai,
@@ -90,6 +98,45 @@ def test_reminders_go_to_who_must_act_and_never_twice(world: Any) -> None:
     assert send_deadline_reminders() == 0
     call_command("workflow_reminders")
     assert Notification.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("now", "due_at", "days_left", "mark"),
+    [
+        # 23:30 in Shanghai (15:30 UTC): the deadline at 00:30 the day after tomorrow is two
+        # local calendar days away, although only one UTC date apart.
+        (
+            datetime(2026, 11, 22, 23, 30, tzinfo=SHANGHAI),
+            datetime(2026, 11, 24, 0, 30, tzinfo=SHANGHAI),
+            2,
+            3,
+        ),
+        # 00:30 in Shanghai (16:30 UTC the day before): the deadline at 23:30 tomorrow is one
+        # local calendar day away, although two UTC dates apart.
+        (
+            datetime(2026, 11, 22, 0, 30, tzinfo=SHANGHAI),
+            datetime(2026, 11, 23, 23, 30, tzinfo=SHANGHAI),
+            1,
+            1,
+        ),
+    ],
+)
+def test_days_left_in_a_reminder_are_counted_in_shanghai_calendar_days_around_midnight(
+    world: Any, now: datetime, due_at: datetime, days_left: int, mark: int
+) -> None:
+    c = fw.campaign(
+        world.shanghai,
+        world.city_staff,
+        deadlines={"operator_submission": due_at},
+        tracks=(("annual_report", "recognised"),),
+        reminder_days=[7, 3, 1],
+    )
+    sub = fw.submission(c, world.cluster_pudong, workflow_key="annual_report")
+    assert send_deadline_reminders(now=now) == 1
+    note = Notification.objects.get()
+    assert f"剩余 {days_left} 天" in note.title
+    assert note.key == f"reminder:{c.pk}:operator_submission:{mark}:{sub.pk}"
+    assert f"将于 {due_at:%Y-%m-%d %H:%M} 截止" in note.body
 
 
 def test_publishing_opens_annual_reports_for_recognised_clusters_and_lists_the_overdue(world: Any) -> None:
