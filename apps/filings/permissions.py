@@ -104,8 +104,9 @@ def acts_as_party(user: Any, filing: Filing, party: str) -> bool:
 
 def applicant_kind_of(user: Any) -> ApplicantKind | None:
     """As which applicant (申报/填报主体) the user may open new forms: the operator's filling staff
-    its own clusters' operator forms, a county department's staff its district's national forms
-    (the template says which applicant a form has: `Template.applicant`); None for anyone else."""
+    its own clusters' operator forms, a county department's staff its district's county forms (the
+    national forms, the Shanghai district summary); the template says which applicant a form has
+    (`Template.applicant`). None for anyone else."""
     if is_operator_staff(user):
         return ApplicantKind.OPERATOR
     if is_county_staff(user):
@@ -118,7 +119,7 @@ def can_create_filing(user: Any, cluster: Any, applicant: str = ApplicantKind.OP
     if applicant == ApplicantKind.COUNTY:
         if not is_county_staff(user):
             return False, (
-                "该表单由县级（区级）中小企业主管部门作为申报主体填写（工信厅企业函〔2025〕77号），"
+                "该表单由县级（区级）中小企业主管部门作为申报主体填写，"
                 "只有其工作人员可以新建；集群运营管理机构只能查看。"
             )
         if not _is_county_of(user, cluster):

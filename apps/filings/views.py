@@ -66,7 +66,7 @@ def filing_new(request: HttpRequest) -> HttpResponse:
     applicant = permissions.applicant_kind_of(request.user)
     if applicant is None:
         raise PermissionDenied(
-            "只有集群运营管理机构的填报人员，或县级（区级）中小企业主管部门（国家级申报的申报主体）的工作人员可以新建填报。"
+            "只有集群运营管理机构的填报人员，或县级（区级）中小企业主管部门（国家级申报、区级总结报告的申报主体）的工作人员可以新建填报。"
         )
     clusters = list(clusters_fillable_by(request.user))
     # Only the forms the user applies with (the template's 申报主体); a form of another applicant

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from apps.filings.definitions import load_template, validate
+from apps.filings.definitions.manifest import read_manifest
 from tests.unit.form_definitions.builders import complete_values, evidence_slots
 
 
@@ -44,3 +49,12 @@ def test_a_summary_signed_after_the_deadline_is_a_warning(summary) -> None:
     values = complete_values(summary, signed_on="2025-04-02")
     [issue] = validate(summary, values, for_submit=True)
     assert issue.severity == "warning" and "3月31日" in issue.message
+
+
+def test_the_district_department_applies_with_the_published_2025_summary_through_its_listed_overlay(
+    summary,
+) -> None:
+    overlay = Path(settings.BASE_DIR) / "data" / "form_templates" / "sh_district_summary" / "2025.applicant.yaml"
+    digest = hashlib.sha256(overlay.read_bytes()).hexdigest()
+    assert summary.applicant == "county" and summary.applicant_overlay_sha256 == digest
+    assert read_manifest()["sh_district_summary/2025.applicant.yaml"] == digest
