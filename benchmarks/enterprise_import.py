@@ -169,22 +169,22 @@ def _cpu(a: float | None, b: float | None) -> float:
     return b - a if a is not None and b is not None else float("nan")
 
 
-STAGE_BACKEND_CPU: list[float] = []
+WRITER_BACKEND_CPU: dict[int, float] = {}
 
 
-def watch_stage_backends() -> None:
-    """Record the CPU time of each preview's stage backend (store.StageStream's own connection,
-    closed when the stage is complete): measured after its last statement, in its thread."""
+def watch_writer_backends() -> None:
+    """Record the CPU time of each preview's writer backend (store.ListWriter's own connection,
+    closed when the list is written): measured after each block, in its thread (the last wins)."""
     from apps.enterprises import store
 
-    index_and_analyze = store._index_and_analyze
+    write = store.ListWriter._write
 
-    def measured(tables: Any) -> None:
-        index_and_analyze(tables)
+    def measured(self: Any, rows: Any) -> None:
+        write(self, rows)
         if threading.current_thread() is not threading.main_thread():
-            STAGE_BACKEND_CPU.append(backend_cpu() or float("nan"))
+            WRITER_BACKEND_CPU[threading.get_ident()] = backend_cpu() or float("nan")
 
-    store._index_and_analyze = measured
+    store.ListWriter._write = measured  # type: ignore[method-assign]
 
 
 def service_import(world: dict[str, Any], data: bytes, year: int) -> dict[str, Any]:
@@ -195,7 +195,7 @@ def service_import(world: dict[str, Any], data: bytes, year: int) -> dict[str, A
     from apps.enterprises import services
     from apps.enterprises.totals import cluster_totals
 
-    STAGE_BACKEND_CPU.clear()
+    WRITER_BACKEND_CPU.clear()
     g0, c0, t0 = backend_cpu(), time.process_time(), time.perf_counter()
     batch = services.enterprise_import_upload(
         actor=world["operator"], cluster=world["cluster"], year=year, upload=SimpleUploadedFile("清单.xlsx", data)
@@ -215,7 +215,7 @@ def service_import(world: dict[str, Any], data: bytes, year: int) -> dict[str, A
         "commit": t2 - t1,
         "totals": t3 - t2,
         "cpu": {
-            "preview": (c1 - c0, _cpu(g0, g1) + sum(STAGE_BACKEND_CPU)),  # + the stage's backend
+            "preview": (c1 - c0, _cpu(g0, g1) + sum(WRITER_BACKEND_CPU.values())),  # + the writer's backend
             "commit": (c2 - c1, _cpu(g1, g2)),
             "totals": (c3 - c2, _cpu(g2, g3)),
         },
@@ -277,7 +277,7 @@ def main() -> None:
         print(f"database: PostgreSQL {connection.pg_version // 10000} ({DB_NAME}, dropped afterwards)")
         print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
         world = build_world()
-        watch_stage_backends()
+        watch_writer_backends()
         from apps.indicators.catalogue import load_catalogue
 
         load_catalogue()  # read once per process in real use; not part of an import

@@ -58,9 +58,6 @@ class FirmYearFactory(factory.django.DjangoModelFactory):
     computed_size = factory.LazyAttribute(
         lambda o: classify(o.industry, staff=o.employees, revenue=o.revenue, assets=o.total_assets).size.value
     )
-    size_reason = factory.LazyAttribute(
-        lambda o: classify(o.industry, staff=o.employees, revenue=o.revenue, assets=o.total_assets).reason
-    )
     size = factory.LazyAttribute(lambda o: o.computed_size)
     is_sme = factory.LazyAttribute(lambda o: o.computed_size in ("medium", "small", "micro"))
 

@@ -33,7 +33,7 @@ from apps.core.demo import DemoWorld
 
 from . import credit_code
 from .columns import COLUMNS
-from .models import EnterpriseImport, Firm, FirmYear, ImportStatus, QualificationKind
+from .models import EnterpriseImport, Firm, FirmList, FirmYear, ImportStatus, QualificationKind
 
 SEED = 20240601
 YEARS = (2022, 2023, 2024)
@@ -369,16 +369,13 @@ def seed_enterprises(world: DemoWorld) -> None:
 
 def reset_enterprises() -> None:
     """Remove the demo clusters' lists, imports (and their files) and the firms only they listed."""
-    rows = FirmYear.objects.filter(cluster__is_demo=True)
+    rows = FirmYear.all_lists.filter(cluster__is_demo=True)
     firm_ids = set(rows.values_list("firm_id", flat=True))
     imports = EnterpriseImport.objects.filter(cluster__is_demo=True)
     names = [
-        n
-        for b in imports.values_list("file_name", "error_file_name", "stage_file_name")
-        for n in b
-        if n and default_storage.exists(n)
+        n for b in imports.values_list("file_name", "error_file_name") for n in b if n and default_storage.exists(n)
     ]
-    rows.delete()
+    FirmList.objects.filter(cluster__is_demo=True).delete()  # with their rows and qualifications
     imports.delete()
     Firm.objects.filter(pk__in=firm_ids, years__isnull=True).delete()
     for name in names:

@@ -2,8 +2,8 @@
 
 `validate_sheet` turns a `RawSheet` into a `ParseResult`: every row's values typed, the size
 class computed with its reason, per-row warnings, and errors named by row and column in
-Chinese (第12行「统一社会信用代码」校验位错误). The service layer shows it as the preview, stages
-the valid rows (stage.py) and commits them all-or-nothing (store.py).
+Chinese (第12行「统一社会信用代码」校验位错误). The service layer shows it as the preview, writes
+the valid rows as a pending list and makes it current when confirmed (store.py).
 
 Up to 200,000 rows pass through here, so the work per row is kept small: the sheet's columns
 are planned once (which cell goes where, through which parser), rows are taken in blocks of
@@ -30,7 +30,7 @@ from . import credit_code
 from .columns import COLUMN_BY_KEY, COLUMNS, QUAL_KINDS, REQUIRED_KEYS, CellError, clean_text, fast_column, fast_parser
 from .models import QualificationKind
 from .reader import RawSheet, col_letter
-from .sme_size import Industry, SizeClass, classify_values
+from .sme_size import Industry, SizeClass, classify_size
 
 MAX_SHOWN_ERRORS = 500
 PREVIEW_ROWS = 10
@@ -40,7 +40,7 @@ PROGRESS_EVERY = 10_000
 SME_ONLY_KINDS = (QualificationKind.SPECIALISED, QualificationKind.INNOVATIVE_SME, QualificationKind.LITTLE_GIANT)
 ASSET_INDUSTRIES = (Industry.CONSTRUCTION, Industry.REAL_ESTATE, Industry.LEASING_BUSINESS)
 
-# The FirmYear fields a list row fills, in the order of `ParsedRow.data` (and of the staged rows).
+# The FirmYear fields a list row fills, in the order of `ParsedRow.data` (and of store.ROW_COLUMNS).
 ROW_FIELDS: tuple[str, ...] = (
     "name",
     "location_district",
@@ -85,14 +85,14 @@ class RowError:
 
 @dataclass(slots=True)
 class ParsedRow:
-    """One valid row: the firm's credit code, its `ROW_FIELDS` values, qualifications and size."""
+    """One valid row: the firm's credit code, its `ROW_FIELDS` values, qualifications and size
+    class (its reason is built from the same values when shown: `FirmYear.size_reason`)."""
 
     row: int
     code: str
     data: list[Any]
     qualifications: list[Qualification]
     size: str
-    size_reason: str
     warnings: list[str] = field(default_factory=list)
 
     def get(self, name: str) -> Any:
@@ -226,7 +226,7 @@ def validate_sheet(
     """Validate and classify every row of `sheet` (consuming its lazy rows once).
 
     `progress(rows_done, rows_expected)` is called every PROGRESS_EVERY rows when given;
-    `on_block(valid_rows, errors_so_far)` after each block of rows (the caller may stage them
+    `on_block(valid_rows, errors_so_far)` after each block of rows (the caller may write them
     while the next block is validated).
     """
     columns = sheet.columns
@@ -399,8 +399,8 @@ def validate_sheet(
                 failing[rownum] = cells
                 continue
             data = _assemble(vals) if i in redo else block_data[i]
-            size, reason = classify_values(industry or "", vals[s_employees], vals[s_revenue], vals[s_assets])
-            parsed.append(ParsedRow(rownum, code, data, quals, size, reason, _row_warnings(data, quals, size, year)))
+            size = classify_size(industry or "", vals[s_employees], vals[s_revenue], vals[s_assets])
+            parsed.append(ParsedRow(rownum, code, data, quals, size, _row_warnings(data, quals, size, year)))
         if on_block is not None:
             on_block(parsed[first_new:], bool(errors))
     return ParseResult(

@@ -1,9 +1,17 @@
 """企业库 (enterprise lists): firms, their yearly rows per cluster, qualifications, imports.
 
 A firm (企业) is identified by its 统一社会信用代码 and keeps its name history. Each year a
-cluster lists its firms: one `FirmYear` per (cluster, year, firm) carrying every column the
-forms ask a list for (000 附件1/4, 001, 003, 004). Amounts are Decimal in 万元; totals
-convert to the catalogue unit (e.g. 亿元 for output_value) in `totals.py`.
+cluster lists its firms: a `FirmList` (清单版本) per import, holding one `FirmYear` per firm with
+every column the forms ask a list for (000 附件1/4, 001, 003, 004). One list per cluster-year is
+current; `FirmYear.objects` and `FirmQualification.objects` see only current lists' rows.
+
+Why versions: the preview writes the uploaded list as a pending version while it validates (the
+database stores it on the other core), so confirming it only makes that version current — the
+commit costs milliseconds however long the list, and a preview that is cancelled or found invalid
+is deleted without the current list ever changing. Superseded versions stay as the history of
+what each import wrote.
+
+Amounts are Decimal in 万元; totals convert to the catalogue unit (e.g. 亿元) in `totals.py`.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from .sme_size import RULES, SIZE_LABELS, Industry, SizeClass
+from .sme_size import RULES, SIZE_LABELS, Industry, SizeClass, classify_values
 
 
 class SizeChoice(models.TextChoices):
@@ -142,23 +150,127 @@ class FirmName(models.Model):
         return self.name
 
 
+class ListStatus(models.TextChoices):
+    PENDING = "pending", "待确认"
+    CURRENT = "current", "现行"
+    SUPERSEDED = "superseded", "已被替换"
+
+
+class FirmList(models.Model):
+    """企业清单（版本）: a cluster-year list as one import (or the demo) wrote it.
+
+    A preview writes its rows into a PENDING list; confirming the import makes it CURRENT and the
+    previous one SUPERSEDED (kept as history). At most one list per cluster-year is current.
+    """
+
+    cluster = models.ForeignKey(
+        "clusters.Cluster", verbose_name="集群", on_delete=models.CASCADE, related_name="firm_lists", db_index=False
+    )
+    year = models.PositiveIntegerField("数据年度")
+    status = models.CharField("状态", max_length=12, choices=ListStatus.choices, default=ListStatus.PENDING)
+    source_import = models.OneToOneField(
+        "EnterpriseImport",
+        verbose_name="来源导入",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="firm_list",
+    )
+    row_count = models.PositiveIntegerField("企业数", default=0)
+    qualification_count = models.PositiveIntegerField("资质数", default=0)
+    created_at = models.DateTimeField("写入时间", auto_now_add=True)
+    activated_at = models.DateTimeField("生效时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "企业清单版本"
+        verbose_name_plural = "企业清单版本"
+        ordering = ["cluster", "-year", "-id"]
+        indexes = [models.Index(fields=["cluster", "year", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "year"],
+                condition=models.Q(status="current"),
+                name="uniq_current_firm_list",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster_id} · {self.year}年 · {self.get_status_display()}"
+
+    @classmethod
+    def current_for(cls, cluster_id: int, year: int) -> FirmList:
+        """The cluster-year's current list, created (empty) when it has none."""
+        found = cls.objects.filter(cluster_id=cluster_id, year=year, status=ListStatus.CURRENT).first()
+        if found is not None:
+            return found
+        from django.utils import timezone
+
+        return cls.objects.create(
+            cluster_id=cluster_id, year=year, status=ListStatus.CURRENT, activated_at=timezone.now()
+        )
+
+
+class CurrentFirmYearManager(models.Manager["FirmYear"]):
+    """Rows of current lists only: a preview's pending rows and superseded versions stay out of
+    every page, total, check and export (they are reached through `FirmYear.all_lists`)."""
+
+    def get_queryset(self) -> models.QuerySet[FirmYear]:
+        return super().get_queryset().filter(firm_list__status=ListStatus.CURRENT)
+
+
+class CurrentQualificationManager(models.Manager["FirmQualification"]):
+    """Qualifications of current lists' rows only (see `CurrentFirmYearManager`)."""
+
+    def get_queryset(self) -> models.QuerySet[FirmQualification]:
+        return super().get_queryset().filter(firm_year__firm_list__status=ListStatus.CURRENT)
+
+
 def _money(label: str) -> models.DecimalField:
     return models.DecimalField(f"{label}（万元）", max_digits=16, decimal_places=2, null=True, blank=True)
 
 
 class FirmYear(models.Model):
-    """集群企业清单中的一行: one firm's data for one year, as listed by one cluster."""
+    """集群企业清单中的一行: one firm's data for one year, as listed by one cluster (in one version)."""
 
-    # No index of its own: the unique (cluster, year, firm) index serves lookups by cluster.
+    # Foreign keys of the list tables without a database constraint (here, `firm` and
+    # FirmQualification.firm_year): a list's rows are written only by store.ListWriter, which
+    # takes the list and firm ids from rows it has just read or written, and deleted only by
+    # store.delete_list (rows before firms) or by Django's ORM cascade, which emulates on_delete
+    # without the constraint. Checking 230,000 keys one by one at COMMIT cost the database as
+    # much as storing the rows (about 1.2 s for a 100,000-firm list, half the preview's budget);
+    # tests/services/enterprises check that no path leaves a row without its list or firm.
+    # No index of its own: a list's rows are found by their cluster and year (the list's own),
+    # whose index holds only the current and pending lists (superseded rows are purged).
+    firm_list = models.ForeignKey(
+        FirmList,
+        verbose_name="清单版本",
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_index=False,
+        db_constraint=False,
+    )
+    # The list's cluster and year, repeated so that pages and totals filter without a join. No
+    # index or foreign-key constraint of its own: lookups go through the list's (cluster, year)
+    # and the unique (firm_list, firm) index, and the list's own foreign key holds the integrity.
     cluster = models.ForeignKey(
         "clusters.Cluster",
         verbose_name="集群",
         on_delete=models.CASCADE,
         related_name="firm_years",
         db_index=False,
+        db_constraint=False,
     )
     year = models.PositiveIntegerField("数据年度")
-    firm = models.ForeignKey(Firm, verbose_name="企业", on_delete=models.PROTECT, related_name="years")
+    # No index of its own: the unique (firm, firm_list) index serves lookups by firm; no
+    # database constraint (see firm_list).
+    firm = models.ForeignKey(
+        Firm,
+        verbose_name="企业",
+        on_delete=models.PROTECT,
+        related_name="years",
+        db_index=False,
+        db_constraint=False,
+    )
     name = models.CharField("企业名称（当年）", max_length=200)
     # 所在地
     location_district = models.CharField("所在区（县）", max_length=60, blank=True)
@@ -189,34 +301,44 @@ class FirmYear(models.Model):
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
     # 企业规模: computed from the 2011 standard; an override keeps the computed value beside it.
     computed_size = models.CharField("测算规模", max_length=10, choices=SizeChoice.choices)
-    size_reason = models.TextField("划型依据")
     size_override = models.CharField("人工认定规模", max_length=10, choices=SizeChoice.choices, blank=True)
     size_override_note = models.TextField("人工认定说明", blank=True)
     # Not indexed: always filtered within a cluster-year or a year, which have their own indexes.
     size = models.CharField("规模（采用）", max_length=10, choices=SizeChoice.choices)
     is_sme = models.BooleanField("中小企业", default=False)
     warnings = models.JSONField("数据提示", default=list, blank=True)
-    source_import = models.ForeignKey(
-        "EnterpriseImport",
-        verbose_name="来源导入",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
+    all_lists = models.Manager()  # every version's rows (pending and superseded ones too)
+    objects = CurrentFirmYearManager()
+
     class Meta:
+        default_manager_name = "objects"
         verbose_name = "集群企业（年度）"
         verbose_name_plural = "集群企业（年度）"
         ordering = ["cluster", "-year", "name"]
+        base_manager_name = "all_lists"
         constraints = [
-            models.UniqueConstraint(fields=["cluster", "year", "firm"], name="uniq_firm_year_per_cluster"),
+            models.UniqueConstraint(fields=["firm", "firm_list"], name="uniq_firm_per_list"),
         ]
-        indexes = [models.Index(fields=["year", "firm"])]
+        # Pages, totals and checks ask for a cluster's (current) rows by cluster and year.
+        indexes = [models.Index(fields=["cluster", "year"])]
 
     def __str__(self) -> str:
         return f"{self.name} · {self.year}年"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A row saved on its own (a size override, the demo, a test's factory) belongs to its
+        # cluster-year's current list; imports write whole lists in store.py.
+        if self.firm_list_id is None:
+            self.firm_list = FirmList.current_for(self.cluster_id, self.year)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def size_reason(self) -> str:
+        """划型依据: computed from the stored industry and metrics by the same rule that set
+        `computed_size` (the standard's text is fixed, so the reason is not stored per row)."""
+        return classify_values(self.industry or "", self.employees, self.revenue, self.total_assets)[1]
 
     def apply_size(self) -> None:
         """Set the adopted size and SME flag from the override (if any) or the computed class."""
@@ -229,17 +351,27 @@ class FirmQualification(models.Model):
 
     # No index of its own: the unique (firm_year, kind) index serves lookups by firm-year.
     firm_year = models.ForeignKey(
-        FirmYear, verbose_name="集群企业", on_delete=models.CASCADE, related_name="qualifications", db_index=False
+        FirmYear,
+        verbose_name="集群企业",
+        on_delete=models.CASCADE,
+        related_name="qualifications",
+        db_index=False,
+        db_constraint=False,  # see FirmYear.firm_list
     )
     kind = models.CharField("资质", max_length=30, choices=QualificationKind.choices)
     level = models.CharField("级别", max_length=20, choices=QualificationLevel.choices)
     year = models.PositiveIntegerField("认定年份", null=True, blank=True)
 
+    all_lists = models.Manager()
+    objects = CurrentQualificationManager()
+
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "all_lists"
         verbose_name = "企业资质"
         verbose_name_plural = "企业资质"
+        # No index on (kind, level): qualifications are always reached through their rows.
         constraints = [models.UniqueConstraint(fields=["firm_year", "kind"], name="uniq_qualification_kind")]
-        indexes = [models.Index(fields=["kind", "level"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}（{self.get_level_display()}）"
@@ -273,10 +405,6 @@ class EnterpriseImport(models.Model):
     summary = models.JSONField("预览与结果", default=dict, blank=True)
     error_file_name = models.CharField("错误清单文件", max_length=300, blank=True)
     file_sha256 = models.CharField("上传文件SHA-256", max_length=64, blank=True)
-    stage_file_name = models.CharField("暂存校验结果文件", max_length=300, blank=True)
-    stage_sha256 = models.CharField("暂存校验结果SHA-256", max_length=64, blank=True)
-    # On PostgreSQL the preview stages its rows in two tables of its own instead of a file (store.py).
-    stage_table = models.CharField("暂存校验结果表", max_length=63, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -285,6 +285,37 @@ def classify_values(
     return MICRO, head + c.micro_tail
 
 
+def classify_size(
+    industry: str, staff: int | Decimal | None, revenue: Decimal | int | None, assets: Decimal | int | None
+) -> str:
+    """The size value alone, by the same comparisons as `classify_values` without building the
+    reason (the importer classifies every row; a row's reason is built when it is shown)."""
+    c = _COMPILED.get(industry)
+    if c is None:
+        return UNKNOWN
+    given = (staff, revenue, assets)
+    for slot in c.slots:
+        v = given[slot]
+        if v is None or v < 0:
+            return UNKNOWN
+    values: tuple[Decimal | int, ...] = given  # type: ignore[assignment]  # none is None (checked above)
+    for slot, bound in c.sme:
+        if values[slot] < bound:
+            break
+    else:
+        return LARGE
+    met = 0
+    for slot, bound in c.medium:
+        if values[slot] >= bound:
+            met += 1
+    if met == len(c.medium):
+        return MEDIUM
+    for slot, bound in c.small:
+        if values[slot] < bound:
+            return MICRO
+    return SMALL
+
+
 def _unusable(c: _Compiled, given: tuple[Decimal | int | None, ...]) -> str:
     """Why a firm with a missing or negative metric cannot be classified."""
     missing = "、".join(label for slot, label, _unit in c.metrics if given[slot] is None)

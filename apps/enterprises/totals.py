@@ -155,12 +155,15 @@ def cluster_totals(cluster: Cluster, year: int) -> dict[str, Total]:
     """Every catalogue indicator the list can back, for `cluster` in `year` (see module doc)."""
     catalogue = load_catalogue()
     related_sme = Q(leading_industry_related=True, is_sme=True)
+    # Rows are counted, not distinct firms: a cluster-year has one current list and a list holds
+    # a firm once (unique (firm, firm_list)), so each row is a distinct firm — and a count needs
+    # no sort, where each count(distinct) sorted the whole list again.
     agg = _firm_years(cluster, year).aggregate(
-        firms=Count("firm_id", distinct=True),
-        related=Count("firm_id", distinct=True, filter=Q(leading_industry_related=True)),
-        listed=Count("firm_id", distinct=True, filter=related_sme & Q(listing_status=ListingStatus.LISTED)),
-        tutoring=Count("firm_id", distinct=True, filter=related_sme & Q(listing_status=ListingStatus.TUTORING)),
-        smes=Count("firm_id", distinct=True, filter=Q(is_sme=True)),
+        firms=Count("id"),
+        related=Count("id", filter=Q(leading_industry_related=True)),
+        listed=Count("id", filter=related_sme & Q(listing_status=ListingStatus.LISTED)),
+        tutoring=Count("id", filter=related_sme & Q(listing_status=ListingStatus.TUTORING)),
+        smes=Count("id", filter=Q(is_sme=True)),
         output=Sum("output_value"),
         output_missing=Count("id", filter=Q(output_value__isnull=True)),
         sme_output=Sum("output_value", filter=Q(is_sme=True)),
@@ -171,9 +174,9 @@ def cluster_totals(cluster: Cluster, year: int) -> dict[str, Total]:
         sme_rd_staff=Sum("rd_staff", filter=Q(is_sme=True)),
         sme_patents=Sum("invention_patents", filter=Q(is_sme=True)),
         sme_pct=Sum("pct_applications", filter=Q(is_sme=True)),
-        cloud=Count("firm_id", distinct=True, filter=Q(is_sme=True, cloud=True)),
-        iip=Count("firm_id", distinct=True, filter=Q(is_sme=True, industrial_internet=True)),
-        digital=Count("firm_id", distinct=True, filter=Q(is_sme=True, digital_rd_tools=True)),
+        cloud=Count("id", filter=Q(is_sme=True, cloud=True)),
+        iip=Count("id", filter=Q(is_sme=True, industrial_internet=True)),
+        digital=Count("id", filter=Q(is_sme=True, digital_rd_tools=True)),
         export=Sum("export_amount"),
         fdi=Sum("fdi_amount"),
         unknown=Count("id", filter=Q(size="unknown")),

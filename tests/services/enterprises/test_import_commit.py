@@ -1,5 +1,6 @@
-"""Commit of a previewed import: the staged rows are what gets written (the file is read once),
-the list is upserted (ids and overrides kept), and a changed upload or stage is refused."""
+"""Preview and commit of an import: the preview writes a pending list (read once from the file),
+the commit makes it current (overrides kept, the previous list kept as history), and a changed
+upload or pending list is refused."""
 
 from decimal import Decimal
 
@@ -10,10 +11,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
-from apps.enterprises import reader, services, stage, store
+from apps.enterprises import importer, reader, services, store
 from apps.enterprises.importer import ROW_FIELDS, ParsedRow
-from apps.enterprises.models import EnterpriseImport, Firm, FirmName, FirmQualification, FirmYear, ImportStatus
-from tests.factories_enterprises import firm_row, make_code, xlsx_bytes
+from apps.enterprises.models import (
+    EnterpriseImport,
+    Firm,
+    FirmList,
+    FirmName,
+    FirmQualification,
+    FirmYear,
+    ImportStatus,
+    ListStatus,
+)
+from apps.enterprises.totals import cluster_totals
+from tests.factories_enterprises import FirmYearFactory, firm_row, make_code, xlsx_bytes
 
 
 def row_data(**values):
@@ -49,19 +60,23 @@ def listed(world, year=2024):
 POSTGRES = connection.vendor == "postgresql"
 
 
-def staged_counts(batch):
-    """Rows in the import's stage tables (PostgreSQL), None when they are gone."""
-    return store.stage_counts(store.stage_tables(batch.pk))
+def pending_of(batch):
+    return FirmList.objects.filter(source_import=batch, status=ListStatus.PENDING).first()
 
 
-def test_commit_writes_the_staged_rows_without_reading_the_spreadsheet_again(world, monkeypatch):
+def test_the_preview_writes_a_pending_list_that_no_page_or_total_sees(world):
     batch = upload(world, [firm_row(i) for i in range(3)])
     assert batch.file_sha256
-    if POSTGRES:  # staged in the import's own tables while the preview validated
-        assert batch.stage_table and not batch.stage_file_name
-        assert staged_counts(batch) == (3, batch.summary["staged_qualifications"])
-    else:
-        assert batch.stage_file_name and batch.stage_sha256 and not batch.stage_table
+    pending = pending_of(batch)
+    assert (pending.row_count, pending.qualification_count) == (3, batch.summary["qualification_count"])
+    assert FirmYear.all_lists.filter(firm_list=pending).count() == 3
+    assert not FirmYear.objects.exists() and not FirmQualification.objects.exists()
+    assert "firm_count" not in cluster_totals(world.cluster_pudong, 2024)  # no current list: nothing counted
+
+
+def test_commit_makes_the_pending_list_current_without_reading_the_spreadsheet_again(world, monkeypatch):
+    batch = upload(world, [firm_row(i) for i in range(3)])
+    pending = pending_of(batch)
 
     def no_second_read(*args, **kwargs):
         raise AssertionError("the spreadsheet was read a second time")
@@ -70,47 +85,52 @@ def test_commit_writes_the_staged_rows_without_reading_the_spreadsheet_again(wor
     monkeypatch.setattr(services, "read_sheet", no_second_read)
     batch = commit(world, batch)
     assert batch.status == ImportStatus.COMMITTED, batch.message
-    assert len(listed(world)) == 3
+    assert set(listed(world).values()) == set(FirmYear.all_lists.filter(firm_list=pending).values_list("id", flat=True))
+    pending.refresh_from_db()
+    assert pending.status == ListStatus.CURRENT and pending.activated_at is not None
 
 
-def test_the_stage_is_deleted_once_the_import_is_committed(world, django_capture_on_commit_callbacks):
-    batch = upload(world, [firm_row(1)])
-    name = batch.stage_file_name
-    with django_capture_on_commit_callbacks(execute=True):
-        batch = commit(world, batch)
-    assert batch.status == ImportStatus.COMMITTED
-    assert batch.stage_file_name == "" and batch.stage_table == ""
-    if POSTGRES:
-        assert staged_counts(batch) is None
-    else:
-        assert not default_storage.exists(name)
+def test_a_second_import_supersedes_the_first_list_which_is_kept_as_history(world):
+    first = upload(world, [firm_row(1), firm_row(2)])
+    commit(world, first)
+    second = upload(world, [firm_row(2)])
+    commit(world, second)
+    assert list(listed(world)) == [make_code(2)]
+    old = FirmList.objects.get(source_import=first)
+    assert old.status == ListStatus.SUPERSEDED
+    assert FirmYear.all_lists.filter(firm_list=old).count() == 2
+    assert FirmList.objects.filter(cluster=world.cluster_pudong, year=2024, status=ListStatus.CURRENT).count() == 1
 
 
-def test_the_stage_of_a_cancelled_or_invalid_preview_is_dropped(world, django_capture_on_commit_callbacks):
-    batch = upload(world, [firm_row(1)])
+def test_the_pending_list_of_a_cancelled_or_invalid_preview_is_deleted_with_the_firms_it_introduced(
+    world, django_capture_on_commit_callbacks
+):
+    commit(world, upload(world, [firm_row(1)]))
+    batch = upload(world, [firm_row(1), firm_row(2)])
+    assert Firm.objects.filter(credit_code=make_code(2)).exists()  # written with the pending list
     with django_capture_on_commit_callbacks(execute=True):
         services.enterprise_import_cancel(actor=world.operator, batch=batch)
-    batch.refresh_from_db()
-    assert batch.stage_file_name == "" and batch.stage_table == ""
-    if POSTGRES:
-        assert staged_counts(batch) is None
+    assert pending_of(batch) is None and not FirmList.objects.filter(source_import=batch).exists()
+    assert list(Firm.objects.values_list("credit_code", flat=True)) == [make_code(1)]  # the known firm stays
+    assert list(listed(world)) == [make_code(1)]
+    rows = [firm_row(3), firm_row(4), firm_row(5, **{"统一社会信用代码": make_code(4)})]  # a duplicate code
     bad = services.enterprise_import_upload(
         actor=world.operator,
         cluster=world.cluster_pudong,
         year=2024,
-        upload=SimpleUploadedFile("清单.xlsx", xlsx_bytes([firm_row(1), firm_row(1)])),  # a duplicate code
+        upload=SimpleUploadedFile("清单.xlsx", xlsx_bytes(rows)),
     )
-    assert bad.status == ImportStatus.INVALID and not bad.stage_table and not bad.stage_file_name
-    if POSTGRES:
-        assert staged_counts(bad) is None
+    assert bad.status == ImportStatus.INVALID
+    assert not FirmList.objects.filter(source_import=bad).exists()
+    assert not Firm.objects.filter(credit_code__in=[make_code(3), make_code(4)]).exists()
 
 
-@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL stage tables: the PostgreSQL phase of scripts/test.sh runs it")
-def test_stale_stage_tables_are_dropped_at_the_next_upload(world):
+def test_stale_pending_lists_are_deleted_at_the_next_upload(world):
     first = upload(world, [firm_row(1)])
     EnterpriseImport.objects.filter(pk=first.pk).update(created_at=timezone.now() - services.STAGE_MAX_AGE * 2)
     second = upload(world, [firm_row(2)])
-    assert staged_counts(first) is None and staged_counts(second)[0] == 1
+    assert pending_of(first) is None and pending_of(second).row_count == 1
+    assert not Firm.objects.filter(credit_code=make_code(1)).exists()
     assert commit(world, first).status == ImportStatus.FAILED
     assert commit(world, second).status == ImportStatus.COMMITTED
 
@@ -125,28 +145,19 @@ def test_an_upload_replaced_after_the_preview_is_refused_and_nothing_changes(wor
     assert not FirmYear.objects.exists() and not Firm.objects.exists()
 
 
-def test_an_altered_stage_is_refused_and_nothing_changes(world):
+def test_an_altered_pending_list_is_refused_and_nothing_changes(world):
     batch = upload(world, [firm_row(1)])
-    other = ParsedRow(2, make_code(99), row_data(name="另一家公司", industry="industry"), [], "unknown", "x")
-    if POSTGRES:  # a row more in the stage table than the preview counted
-        with connection.cursor() as cur:
-            rows_table, _quals = store.stage_tables(batch.pk)
-            cur.execute(f'INSERT INTO "{rows_table}" (code, name) VALUES (%s, %s)', [other.code, "另一家公司"])  # noqa: S608
-    else:
-        payload = stage.dump([other])  # a different list, written where the stage was
-        default_storage.delete(batch.stage_file_name)
-        default_storage.save(batch.stage_file_name, ContentFile(payload))
+    pending = pending_of(batch)
+    # A row more in the pending list than the preview counted (written behind the preview's back).
+    FirmYearFactory(firm_list=pending, cluster=world.cluster_pudong, year=2024)
     batch = commit(world, batch)
-    assert batch.status == ImportStatus.FAILED and "暂存的校验结果与预览时不一致" in batch.message
+    assert batch.status == ImportStatus.FAILED and "与预览时不一致" in batch.message
     assert not FirmYear.objects.exists()
 
 
-def test_a_missing_stage_is_refused_with_a_chinese_message(world):
+def test_a_missing_pending_list_is_refused_with_a_chinese_message(world):
     batch = upload(world, [firm_row(1)])
-    if POSTGRES:
-        store.drop_stage(*store.stage_tables(batch.pk))
-    else:
-        default_storage.delete(batch.stage_file_name)
+    store.delete_list(pending_of(batch).pk)
     batch = commit(world, batch)
     assert batch.status == ImportStatus.FAILED and "请重新上传" in batch.message
     assert not FirmYear.objects.exists()
@@ -165,10 +176,13 @@ def test_the_list_changed_between_confirming_and_writing_is_refused(world):
     assert list(listed(world)) == [make_code(1)]
 
 
-def test_reimport_updates_rows_in_place_removes_unlisted_ones_and_rebuilds_qualifications(world):
+def test_reimport_replaces_the_list_keeps_size_overrides_and_rebuilds_qualifications(world):
     commit(world, upload(world, [firm_row(i) for i in range(1, 5)]))
     before = listed(world)
     assert FirmQualification.objects.filter(firm_year_id=before[make_code(3)]).exists()
+    services.firm_year_override_size(
+        actor=world.operator, firm_year=FirmYear.objects.get(pk=before[make_code(2)]), size="large", note="集团口径"
+    )
     rows = [
         firm_row(1, **{"营业收入（万元）": 9999.5}),
         firm_row(2),
@@ -180,10 +194,11 @@ def test_reimport_updates_rows_in_place_removes_unlisted_ones_and_rebuilds_quali
     commit(world, batch)
     after = listed(world)
     assert set(after) == {make_code(i) for i in (1, 2, 3, 7)}
-    for i in (1, 2, 3):
-        assert after[make_code(i)] == before[make_code(i)]  # same row, updated in place
     fy1 = FirmYear.objects.get(pk=after[make_code(1)])
-    assert fy1.revenue == Decimal("9999.50") and fy1.source_import_id == batch.pk
+    assert fy1.revenue == Decimal("9999.50") and fy1.firm_list.source_import_id == batch.pk
+    fy2 = FirmYear.objects.get(pk=after[make_code(2)])
+    assert (fy2.size_override, fy2.size_override_note, fy2.size, fy2.is_sme) == ("large", "集团口径", "large", False)
+    assert fy2.computed_size != "large"
     assert not FirmQualification.objects.filter(firm_year_id=after[make_code(3)]).exists()
     assert FirmYear.objects.filter(firm__credit_code=make_code(4)).count() == 0
     assert Firm.objects.filter(credit_code=make_code(4)).exists()  # the firm itself stays
@@ -220,46 +235,45 @@ def test_the_same_firm_in_two_clusters_is_one_firm(world):
     "text",
     ["反斜杠\\公司", "制表\t符", "换行\n公司", "回车\r公司", "\\N", "引号\"'", "全角　空格"],
 )
-def test_staged_text_round_trips_whatever_characters_it_holds(text):
+def test_a_list_row_is_stored_as_validated_whatever_characters_it_holds(world, text):
     data = row_data(name=text, main_products=[text, "产品"], revenue=Decimal("1234.50"), cloud=True)
-    row = ParsedRow(2, make_code(1), data, [("high_tech", "national", None)], "small", f"理由{text}", [text])
-    payload = stage.dump([row])
-    staged = stage.load(payload, stage.digest(payload))
-    (line,) = stage.decode_lines(staged.row_bytes)
-    assert line[0] == make_code(1) and line[1] == text
-    columns = dict(zip(stage.ROW_COLUMNS, line, strict=True))
-    assert columns["revenue"] == "1234.50" and columns["cloud"] == "1" and columns["employees"] is None
-    assert columns["size_reason"] == f"理由{text}"
-    import json
-
-    assert json.loads(columns["main_products"]) == [text, "产品"]
-    assert json.loads(columns["warnings"]) == [text]
-    assert list(stage.decode_lines(staged.qualification_bytes)) == [(make_code(1), "high_tech", "national", None)]
-
-
-def test_a_stage_with_another_digest_or_layout_is_refused():
-    payload = stage.dump([])
-    with pytest.raises(stage.StageError):
-        stage.load(payload, "0" * 64)
-    import gzip
-
-    other = gzip.compress(b'{"format": "clusterhub.enterprise-stage", "version": 0}\n')
-    with pytest.raises(stage.StageError, match="格式"):
-        stage.load(other, stage.digest(other))
+    row = ParsedRow(2, make_code(1), data, [("high_tech", "national", None)], "small", [text])
+    pending = FirmList.objects.create(cluster=world.cluster_pudong, year=2024)
+    writer = store.ListWriter(pending, threaded=False)
+    writer.send([row])
+    assert writer.close() == (1, 1)
+    fy = FirmYear.all_lists.get(firm_list=pending)
+    assert (fy.firm.credit_code, fy.name, fy.revenue, fy.cloud, fy.employees) == (
+        make_code(1),
+        text,
+        Decimal("1234.50"),
+        True,
+        None,
+    )
+    assert fy.main_products == [text, "产品"] and fy.warnings == [text]
+    assert (fy.computed_size, fy.size, fy.is_sme) == ("small", "small", True)
+    assert list(FirmQualification.all_lists.filter(firm_year=fy).values_list("kind", "level", "year")) == [
+        ("high_tech", "national", None)
+    ]
 
 
-def test_unchanged_rows_are_not_rewritten_and_changed_qualifications_are_updated(world):
-    first = upload(world, [firm_row(3), firm_row(6)])
-    commit(world, first)
-    stamps = dict(FirmYear.objects.values_list("firm__credit_code", "updated_at"))
-    second = upload(world, [firm_row(3, **{"专精特新中小企业": "省级"}), firm_row(6)])
-    assert (second.summary["changed_count"], second.summary["unchanged_count"]) == (1, 1)
-    commit(world, second)
-    rows = {fy.firm.credit_code: fy for fy in FirmYear.objects.select_related("firm")}
-    unchanged, changed = rows[make_code(6)], rows[make_code(3)]
-    assert unchanged.source_import_id == first.pk and unchanged.updated_at == stamps[make_code(6)]
-    assert changed.qualifications.get(kind="specialised").level == "provincial"
-    # The row itself did not change (only a qualification did): the row stays as it was.
-    assert changed.source_import_id == first.pk
-    assert list(changed.qualifications.values_list("kind", flat=True)) == ["specialised"]
-    assert unchanged.qualifications.get(kind="high_tech").level == "national"
+@pytest.mark.skipif(
+    not POSTGRES, reason="the second connection's writer: the PostgreSQL phase of scripts/test.sh runs it"
+)
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_second_connection_writes_the_list_while_the_preview_validates(world, monkeypatch):
+    threads = []
+    start = store.ListWriter.__init__
+
+    def recording(self, firm_list, *, threaded):
+        threads.append(threaded)
+        start(self, firm_list, threaded=threaded)
+
+    monkeypatch.setattr(store.ListWriter, "__init__", recording)
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 4)  # several blocks
+    batch = upload(world, [firm_row(i) for i in range(10)])
+    assert threads == [True]
+    pending = pending_of(batch)
+    assert (pending.row_count, pending.qualification_count) == (10, batch.summary["qualification_count"])
+    assert commit(world, batch).status == ImportStatus.COMMITTED
+    assert len(listed(world)) == 10
