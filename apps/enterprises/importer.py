@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import islice, repeat
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -284,9 +284,9 @@ def validate_sheet(
 
     def block_values(
         rownums: Sequence[int], block: Sequence[Sequence[Any]]
-    ) -> tuple[list[Any], list[list[Any]], set[int]]:
-        """Every row's working values (by slot), its `ROW_FIELDS` values (`_assemble`d) and the
-        positions of rows to redo cell by cell."""
+    ) -> tuple[list[Any], list[list[Any]], set[int], list[Any]]:
+        """Every row's working values (by slot), its `ROW_FIELDS` values (`_assemble`d), the
+        positions of rows to redo cell by cell, and the working values column by column."""
         by_slot: list[Any] = [repeat(None)] * width
         redo: set[int] = set()
         cells_by_column = list(zip(*block, strict=False))  # rows may be longer than `need`
@@ -296,9 +296,48 @@ def validate_sheet(
         if formula_rows:
             redo.update(i for i, r in enumerate(rownums) if r in formula_rows)
         if not column_plan:
-            return [(None,) * width] * len(block), [_assemble((None,) * width) for _ in block], redo
+            return [(None,) * width] * len(block), [_assemble((None,) * width) for _ in block], redo, by_slot
         # The absent columns' slots repeat None (zip stops at the present ones).
-        return list(zip(*by_slot, strict=False)), _assemble_block(by_slot, len(block)), redo
+        return list(zip(*by_slot, strict=False)), _assemble_block(by_slot, len(block)), redo, by_slot
+
+    def block_is_clean(by_slot: Sequence[Any]) -> bool:
+        """No row of the block can fail a row check: every required cell filled, no recognition
+        year without its level, an amount of assets wherever the industry is classed by them."""
+        for slot, _header in required:
+            column = by_slot[slot]
+            if isinstance(column, repeat) or None in column or "" in column:
+                return False
+        for _kind, s_level, s_year, level_present, _label in qual_plan:
+            years = by_slot[s_year]
+            if (
+                level_present
+                and not isinstance(years, repeat)
+                and any(y is not None and not lv for lv, y in zip(by_slot[s_level], years, strict=False))
+            ):
+                return False
+        if industry_present:
+            industries, assets = by_slot[s_industry], by_slot[s_assets]
+            if any(ind in ASSET_INDUSTRIES for ind in industries) and any(
+                ind in ASSET_INDUSTRIES and a is None for ind, a in zip(industries, assets, strict=False)
+            ):
+                return False
+        return True
+
+    qual_slots = [(kind, s_level, s_year) for kind, s_level, s_year, _present, _label in qual_plan]
+
+    def clean_block(rownums: Sequence[int], codes: list[str], values: list[Any], data: list[list[Any]]) -> None:
+        """A clean block's rows (see `block_is_clean`), built without the per-row checks."""
+        quals = [
+            [(kind, vals[s_level], vals[s_year]) for kind, s_level, s_year in qual_slots if vals[s_level]]
+            if any(pick_quals(vals))
+            else []
+            for vals in values
+        ]
+        sizes = [
+            classify_size(vals[s_industry] or "", vals[s_employees], vals[s_revenue], vals[s_assets]) for vals in values
+        ]
+        warnings = map(_row_warnings, data, quals, sizes, repeat(year))
+        parsed.extend(map(ParsedRow, rownums, codes, data, quals, sizes, warnings))
 
     errors: list[RowError] = []
     failing: dict[int, list[Any]] = {}
@@ -306,21 +345,15 @@ def validate_sheet(
     preview: list[list[str]] = []
     seen_codes: dict[str, int] = {}
     done = 0
-    rows_in = iter(sheet.rows)
-    while True:
-        chunk = list(islice(rows_in, PROGRESS_EVERY))
-        if not chunk:
-            break
-        if progress is not None and done and done % PROGRESS_EVERY == 0:
+    for rownums, block in sheet.blocks(PROGRESS_EVERY):
+        if progress is not None and done:
             progress(done, sheet.row_estimate)
-        done += len(chunk)
-        rownums = [r for r, _c in chunk]
-        block = [c for _r, c in chunk]
+        done += len(block)
         if min(map(len, block)) < need:
             block = [c if len(c) >= need else [*c, *([None] * (need - len(c)))] for c in block]
         for cells in block[: PREVIEW_ROWS - len(preview)]:
             preview.append([clean_text(cells[idx]) if idx < len(cells) else "" for idx in preview_plan])
-        block_vals, block_data, redo = block_values(rownums, block)
+        block_vals, block_data, redo, by_slot = block_values(rownums, block)
         first_new = len(parsed)
         # The usual block: every code clean and valid, none repeated here or before, none a formula.
         codes: list[Any] = [c[code_idx] for c in block] if code_idx is not None else []
@@ -333,6 +366,11 @@ def validate_sheet(
         )
         if codes_ok:
             seen_codes.update(zip(codes, rownums, strict=True))
+        if codes_ok and not redo and block_is_clean(by_slot):
+            clean_block(rownums, codes, block_vals, block_data)
+            if on_block is not None:
+                on_block(parsed[first_new:], bool(errors))
+            continue
         for i, rownum in enumerate(rownums):
             cells = block[i]
             row_errors: list[RowError] | None = None

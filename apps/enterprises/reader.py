@@ -15,9 +15,11 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain, islice
 from typing import Any
 from xml.etree import ElementTree
 
@@ -69,7 +71,7 @@ def _col_index(letters: str) -> int:
 class RawSheet:
     """The data sheet: header row found, its columns mapped, and the data rows (1-based numbers).
 
-    `rows` is read lazily and only once: rows are validated as calamine hands them over, so a
+    `blocks` are read lazily and only once: rows are validated as calamine hands them over, so a
     100,000-row file is never held twice in memory. Reading past the row limit or a damaged
     part of the file raises `ReadError` from the iteration.
     """
@@ -79,7 +81,8 @@ class RawSheet:
     columns: dict[int, str]  # column index → column key
     headers: dict[int, str]  # column index → header text as written
     unknown_headers: list[str]
-    rows: Iterator[tuple[int, list[Any]]]  # (1-based row number, cells), consumed once
+    # blocks(n): the data rows in blocks of up to n — (1-based row numbers, cells) — consumed once.
+    blocks: Callable[[int], Iterator[tuple[list[int], list[list[Any]]]]]
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (1-based row, col index)
     row_estimate: int | None = None  # rows below the header as the sheet declares them (progress only)
 
@@ -251,35 +254,47 @@ def _blank_row(row: list[Any]) -> bool:
     return not any(c is not None and (c.__class__ is not str or c.strip()) for c in row)
 
 
-def _data_rows(head: list[list[Any]], header_idx: int, it: Iterator[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
-    """Rows below the header with their 1-based numbers; a run of empty rows ends the sheet."""
+def _data_blocks(
+    head: list[list[Any]], header_idx: int, it: Iterator[list[Any]], size: int
+) -> Iterator[tuple[list[int], list[list[Any]]]]:
+    """Rows below the header in blocks of up to `size` (their 1-based numbers, their cells); a
+    run of MAX_BLANK_RUN empty rows ends the sheet. Taken from calamine a block at a time: a
+    generator step per row cost as much as reading the cells."""
     limit = max_rows()
     blank_run = 0
     count = 0
     rownum = header_idx + 1
-    rest = iter(head[header_idx + 1 :])
-    source = rest
+    source = chain(head[header_idx + 1 :], it)
     while True:
         try:
-            row = next(source)
-        except StopIteration:
-            if source is it:
-                return
-            source = it
-            continue
+            chunk = list(islice(source, size))
         except Exception:
             raise ReadError("文件内容无法完整读取（文件可能已损坏）。") from None
-        rownum += 1
-        if _blank_row(row):
-            blank_run += 1
-            if blank_run >= MAX_BLANK_RUN:
-                return
-            continue
-        blank_run = 0
-        count += 1
+        if not chunk:
+            return
+        numbers: list[int] = []
+        rows: list[list[Any]] = []
+        ended = False
+        for row in chunk:
+            rownum += 1
+            first = row[0] if row else None
+            # Only a row whose first cell is empty can be blank: the usual row is decided here.
+            if (first is None or (first.__class__ is str and not first[:1].strip())) and _blank_row(row):
+                blank_run += 1
+                if blank_run >= MAX_BLANK_RUN:
+                    ended = True
+                    break
+                continue
+            blank_run = 0
+            numbers.append(rownum)
+            rows.append(row)
+        count += len(rows)
         if count > limit:
             raise ReadError(f"数据超过 {limit} 行的上限，请拆分后分批导入。")
-        yield rownum, row
+        if rows:
+            yield numbers, rows
+        if ended:
+            return
 
 
 def read_sheet(data: bytes, name: str) -> RawSheet:
@@ -303,5 +318,12 @@ def read_sheet(data: bytes, name: str) -> RawSheet:
     formulas = formulas_found.result() if formulas_found is not None else set()
     estimate = max(0, height - header_idx - 1) if height is not None else None
     return RawSheet(
-        sheet_name, header_idx + 1, columns, headers, unknown, _data_rows(head, header_idx, it), formulas, estimate
+        sheet_name,
+        header_idx + 1,
+        columns,
+        headers,
+        unknown,
+        partial(_data_blocks, head, header_idx, it),
+        formulas,
+        estimate,
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,6 +72,7 @@ YOY_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("rd_expense", "研发费用", "万元"),
 )
 MAX_LISTED = 200
+PROGRESS_INTERVAL = 0.5  # seconds between two progress updates of a running preview
 
 
 def inline_max_bytes() -> int:
@@ -204,10 +206,14 @@ def _stamp(cluster: Cluster | int, year: int) -> str:
     return f"{agg['v'] or ''}|{agg['n']}|{agg['m'].isoformat() if agg['m'] else ''}"
 
 
+def _previous_year_lists(year: int) -> Any:
+    return FirmList.objects.filter(year=year - 1, status=ListStatus.CURRENT).values("pk")
+
+
 def _yoy_warnings(cluster: Cluster, year: int, rows: list[ParsedRow]) -> None:
     """Year-on-year jumps above the configured factor, against the firm's previous-year row."""
-    previous_lists = FirmList.objects.filter(year=year - 1, status=ListStatus.CURRENT).values("pk")
-    if not rows or not previous_lists.exists():
+    previous_lists = _previous_year_lists(year)
+    if not rows:
         return
     factor = yoy_factor()
     codes = [r.code for r in rows]
@@ -313,14 +319,22 @@ def run_preview(batch_id: int) -> None:
 def _preview(batch: EnterpriseImport, writer: store.ListWriter) -> bool:
     """The preview's steps; True when its pending list is complete and awaits confirmation."""
     _progress(batch, 5, "正在读取文件", ImportStatus.PARSING)
+    reported = [time.monotonic()]
+    has_previous_year = _previous_year_lists(batch.year).exists()
 
     def validated(done: int, expected: int | None) -> None:
+        # The page polls about once a second: a progress row written per block would only
+        # queue behind the writers' transactions.
+        if time.monotonic() - reported[0] < PROGRESS_INTERVAL:
+            return
+        reported[0] = time.monotonic()
         pct = 10 + (50 * done // expected if expected else 0)
         _progress(batch, min(pct, 60), f"已校验 {done} 行")
 
     def checked(rows: list[ParsedRow], errors_so_far: bool) -> None:
         """A validated block: its year-on-year warnings, then (while there is no error) written."""
-        _yoy_warnings(batch.cluster, batch.year, rows)
+        if has_previous_year:
+            _yoy_warnings(batch.cluster, batch.year, rows)
         if not errors_so_far:
             writer.send(rows)
 

@@ -51,8 +51,8 @@ ROW_COLUMNS: tuple[str, ...] = (
     "size_override",
     "size_override_note",
     "warnings",
-    "updated_at",
 )
+_DB_DEFAULTS = ("updated_at",)  # filled by the database (db_default), not COPYed
 QUALIFICATION_COLUMNS: tuple[str, ...] = ("firm_year", "kind", "level", "year")
 ANALYZE_FROM_ROWS = 1000
 ANALYZED: dict[type[models.Model], tuple[str, ...]] = {
@@ -65,8 +65,9 @@ _SME = frozenset(str(s) for s in SME_SIZES)
 def _check_columns() -> None:
     """Fail loudly if FirmYear gains a column this writer does not fill."""
     names = {f.name for f in FirmYear._meta.concrete_fields}
-    if names != set(ROW_COLUMNS):
-        raise RuntimeError(f"store.py does not match FirmYear: {sorted(names ^ set(ROW_COLUMNS))}")
+    covered = {*ROW_COLUMNS, *_DB_DEFAULTS}
+    if names != covered:
+        raise RuntimeError(f"store.py does not match FirmYear: {sorted(names ^ covered)}")
 
 
 _check_columns()
@@ -172,26 +173,25 @@ class ListWriter:
             connections.close_all()  # this thread's connection
 
     def _write(self, rows: list[ParsedRow]) -> None:
-        now = dt.datetime.now(dt.UTC)
         with transaction.atomic():
-            firm_ids = _firm_ids(rows, now)
+            firm_ids = _firm_ids(rows)
             if connection.vendor == "postgresql":
-                written = _copy_block(self.firm_list, rows, firm_ids, now)
+                written = _copy_block(self.firm_list, rows, firm_ids)
             else:
-                written = _insert_block(self.firm_list, rows, firm_ids, now)
+                written = _insert_block(self.firm_list, rows, firm_ids)
         with self._lock:
             self.rows += len(rows)
             self.qualifications += written
 
 
-def _firm_ids(rows: list[ParsedRow], now: dt.datetime) -> dict[str, int]:
+def _firm_ids(rows: list[ParsedRow]) -> dict[str, int]:
     """Credit code → firm id for a block, inserting the firms not known yet under their listed
     name (a known firm keeps its name until the list is confirmed: `activate_list` renames)."""
     codes = [r.code for r in rows]
     if connection.vendor == "postgresql":
-        return _firm_ids_postgresql(rows, codes, now)
+        return _firm_ids_postgresql(rows, codes)
     Firm.objects.bulk_create(
-        [Firm(credit_code=r.code, name=r.data[0], created_at=now, updated_at=now) for r in rows],
+        [Firm(credit_code=r.code, name=r.data[0]) for r in rows],
         ignore_conflicts=True,
         batch_size=500,
     )
@@ -201,7 +201,7 @@ def _firm_ids(rows: list[ParsedRow], now: dt.datetime) -> dict[str, int]:
     return ids
 
 
-def _firm_ids_postgresql(rows: list[ParsedRow], codes: list[str], now: dt.datetime) -> dict[str, int]:
+def _firm_ids_postgresql(rows: list[ParsedRow], codes: list[str]) -> dict[str, int]:
     """PostgreSQL: the known firms looked up, the others COPYed in with ids drawn first.
 
     The codes travel as one JSON text (a Python list bound as an array is converted element by
@@ -209,7 +209,7 @@ def _firm_ids_postgresql(rows: list[ParsedRow], codes: list[str], now: dt.dateti
     COPY fails on the unique code and the block falls back to INSERT … ON CONFLICT DO NOTHING.
     """
     firm, code, name = _table(Firm), _col(Firm, "credit_code"), _col(Firm, "name")
-    columns = ", ".join([_q("id"), code, name, _col(Firm, "created_at"), _col(Firm, "updated_at")])
+    columns = ", ".join([_q("id"), code, name])  # created_at, updated_at: the database's now()
     lookup = f"SELECT f.{code}, f.{_q('id')} FROM json_array_elements_text(%s::json) AS c JOIN {firm} f ON f.{code} = c"  # noqa: S608
     with connection.cursor() as cur:
         cur.execute(lookup, [json.dumps(codes)])
@@ -227,19 +227,16 @@ def _firm_ids_postgresql(rows: list[ParsedRow], codes: list[str], now: dt.dateti
                     ],
                 )
                 new_ids = [i for (i,) in cur.fetchall()]
-                stamp = repeat(now.isoformat())
-                text = _copy_text(
-                    [map(str, new_ids), [r.code for r in new], _text_column([r.data[0] for r in new]), stamp, stamp]
-                )
+                text = _copy_text([map(str, new_ids), [r.code for r in new], _text_column([r.data[0] for r in new])])
                 with cur.cursor.copy(f"COPY {firm} ({columns}) FROM STDIN") as copy:
                     copy.write(text)
             ids.update(zip((r.code for r in new), new_ids, strict=True))
         except IntegrityError:
             cur.execute(
-                f"INSERT INTO {firm} ({columns[len(_q('id')) + 2 :]}) "  # noqa: S608
-                "SELECT e ->> 0, e ->> 1, %s, %s FROM json_array_elements(%s::json) AS e "
+                f"INSERT INTO {firm} ({code}, {name}) "  # noqa: S608
+                "SELECT e ->> 0, e ->> 1 FROM json_array_elements(%s::json) AS e "
                 f"ON CONFLICT ({code}) DO NOTHING",
-                [now, now, json.dumps([(r.code, r.data[0]) for r in new], ensure_ascii=False)],
+                [json.dumps([(r.code, r.data[0]) for r in new], ensure_ascii=False)],
             )
             cur.execute(lookup, [json.dumps([r.code for r in new])])
             ids.update(cur.fetchall())
@@ -294,7 +291,7 @@ def _copy_text(columns: Sequence[Iterable[str]]) -> str:
     return "\n".join(map("\t".join, zip(*columns, strict=False))) + "\n"
 
 
-def _copy_block(firm_list: FirmList, rows: list[ParsedRow], firm_ids: dict[str, int], now: dt.datetime) -> int:
+def _copy_block(firm_list: FirmList, rows: list[ParsedRow], firm_ids: dict[str, int]) -> int:
     """PostgreSQL: the block's rows and qualifications COPYed into their tables (ids drawn first,
     so the qualifications name their row without reading anything back)."""
     fy, fq = _table(FirmYear), _table(FirmQualification)
@@ -320,7 +317,6 @@ def _copy_block(firm_list: FirmList, rows: list[ParsedRow], firm_ids: dict[str, 
             repeat(""),
             repeat(""),
             _json_column([r.warnings for r in rows]),
-            repeat(now.isoformat()),
         ]
         names = ", ".join(_col(FirmYear, c) for c in ROW_COLUMNS)
         with cur.cursor.copy(f"COPY {fy} ({names}) FROM STDIN") as copy:
@@ -337,7 +333,7 @@ def _copy_block(firm_list: FirmList, rows: list[ParsedRow], firm_ids: dict[str, 
     return len(quals)
 
 
-def _insert_block(firm_list: FirmList, rows: list[ParsedRow], firm_ids: dict[str, int], now: dt.datetime) -> int:
+def _insert_block(firm_list: FirmList, rows: list[ParsedRow], firm_ids: dict[str, int]) -> int:
     """Other backends: the block through bulk_create (which reads the new rows' ids back)."""
     objs = []
     for r in rows:
@@ -352,7 +348,6 @@ def _insert_block(firm_list: FirmList, rows: list[ParsedRow], firm_ids: dict[str
                 size=r.size,
                 is_sme=r.size in _SME,
                 warnings=r.warnings,
-                updated_at=now,
                 **values,
             )
         )
