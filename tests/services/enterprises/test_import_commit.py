@@ -277,3 +277,31 @@ def test_on_postgresql_a_second_connection_writes_the_list_while_the_preview_val
     assert (pending.row_count, pending.qualification_count) == (10, batch.summary["qualification_count"])
     assert commit(world, batch).status == ImportStatus.COMMITTED
     assert len(listed(world)) == 10
+
+
+def orphans():
+    """Rows whose list or firm is gone, and qualifications whose row is gone (the list tables'
+    foreign keys have no database constraint: the writer and the deletes keep them whole)."""
+    rows = FirmYear.all_lists.exclude(firm_list_id__in=FirmList.objects.values("pk")).count()
+    rows += FirmYear.all_lists.exclude(firm_id__in=Firm.objects.values("pk")).count()
+    quals = FirmQualification.all_lists.exclude(firm_year_id__in=FirmYear.all_lists.values("pk")).count()
+    return rows, quals
+
+
+def test_no_path_leaves_a_row_without_its_list_or_firm(world, django_capture_on_commit_callbacks):
+    def step(action):
+        with django_capture_on_commit_callbacks(execute=True):  # what runs after each commit too
+            result = action()
+        assert orphans() == (0, 0)
+        return result
+
+    step(lambda: commit(world, upload(world, [firm_row(i) for i in range(1, 6)])))
+    cancelled = step(lambda: upload(world, [firm_row(i) for i in range(4, 9)]))
+    step(lambda: services.enterprise_import_cancel(actor=world.operator, batch=cancelled))
+    step(lambda: commit(world, upload(world, [firm_row(i) for i in range(3, 8)])))  # supersedes: old rows purged
+    assert FirmYear.all_lists.filter(cluster=world.cluster_pudong).count() == 5
+    failed = step(lambda: upload(world, [firm_row(9)]))
+    default_storage.delete(failed.file_name)
+    assert step(lambda: commit(world, failed)).status == ImportStatus.FAILED
+    step(world.cluster_pudong.delete)  # Django's cascade, without database constraints
+    assert not FirmYear.all_lists.exists() and not FirmList.objects.exists()
