@@ -305,7 +305,11 @@ def validate_sheet(
         year without its level, an amount of assets wherever the industry is classed by them."""
         for slot, _header in required:
             column = by_slot[slot]
-            if isinstance(column, repeat) or None in column or "" in column:
+            if isinstance(column, repeat):
+                return False
+            # By the values' types: `None in column` would compare every amount with None.
+            types = set(map(type, column))
+            if type(None) in types or (str in types and "" in column):
                 return False
         for _kind, s_level, s_year, level_present, _label in qual_plan:
             years = by_slot[s_year]

@@ -201,6 +201,13 @@ class FirmList(models.Model):
         return f"{self.cluster_id} · {self.year}年 · {self.get_status_display()}"
 
     @classmethod
+    def current_id_query(cls, cluster_id: int, year: int) -> models.Subquery:
+        """The cluster-year's current list id as a scalar subquery (NULL when it has none)."""
+        return models.Subquery(
+            cls.objects.filter(cluster_id=cluster_id, year=year, status=ListStatus.CURRENT).order_by().values("pk")[:1]
+        )
+
+    @classmethod
     def current_for(cls, cluster_id: int, year: int) -> FirmList:
         """The cluster-year's current list, created (empty) when it has none."""
         found = cls.objects.filter(cluster_id=cluster_id, year=year, status=ListStatus.CURRENT).first()
@@ -219,6 +226,12 @@ class CurrentFirmYearManager(models.Manager["FirmYear"]):
 
     def get_queryset(self) -> models.QuerySet[FirmYear]:
         return super().get_queryset().filter(firm_list__status=ListStatus.CURRENT)
+
+    def for_cluster_year(self, cluster_id: int, year: int) -> models.QuerySet[FirmYear]:
+        """The cluster-year's current rows, found by the (cluster, year, firm_list) index: the
+        current list's id comes from a scalar subquery (run once), so a pending list of the same
+        cluster-year (being previewed, as long as the current one) is not read row by row."""
+        return self.filter(cluster_id=cluster_id, year=year, firm_list_id=FirmList.current_id_query(cluster_id, year))
 
 
 class CurrentQualificationManager(models.Manager["FirmQualification"]):
@@ -324,8 +337,9 @@ class FirmYear(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["firm", "firm_list"], name="uniq_firm_per_list"),
         ]
-        # Pages, totals and checks ask for a cluster's (current) rows by cluster and year.
-        indexes = [models.Index(fields=["cluster", "year"])]
+        # Pages, totals and checks ask for a cluster-year's current rows (`for_cluster_year`), and
+        # the writer for a list's rows, by cluster, year and list.
+        indexes = [models.Index(fields=["cluster", "year", "firm_list"])]
 
     def __str__(self) -> str:
         return f"{self.name} · {self.year}年"

@@ -20,6 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
+from operator import itemgetter
 from typing import Any
 from xml.etree import ElementTree
 
@@ -254,6 +255,15 @@ def _blank_row(row: list[Any]) -> bool:
     return not any(c is not None and (c.__class__ is not str or c.strip()) for c in row)
 
 
+def _first_cells_filled(rows: list[list[Any]]) -> bool:
+    """Every row's first cell is text with a visible character (the usual first cell, a credit
+    code), so no row is blank; checked by C-level passes. False is only “not known here”."""
+    if min(map(len, rows)) == 0:
+        return False
+    firsts = list(map(itemgetter(0), rows))
+    return set(map(type, firsts)) == {str} and all(map(str.strip, firsts))
+
+
 def _data_blocks(
     head: list[list[Any]], header_idx: int, it: Iterator[list[Any]], size: int
 ) -> Iterator[tuple[list[int], list[list[Any]]]]:
@@ -272,6 +282,14 @@ def _data_blocks(
             raise ReadError("文件内容无法完整读取（文件可能已损坏）。") from None
         if not chunk:
             return
+        if _first_cells_filled(chunk):  # the usual block: no row can be blank
+            blank_run = 0
+            count += len(chunk)
+            if count > limit:
+                raise ReadError(f"数据超过 {limit} 行的上限，请拆分后分批导入。")
+            yield list(range(rownum + 1, rownum + 1 + len(chunk))), chunk
+            rownum += len(chunk)
+            continue
         numbers: list[int] = []
         rows: list[list[Any]] = []
         ended = False

@@ -13,7 +13,7 @@ from django.db import models
 from apps.clusters.models import Cluster
 from apps.orgs.selectors import assigned_ids, scope_for, scope_queryset
 
-from .models import EnterpriseImport, FirmYear
+from .models import EnterpriseImport, FirmList, FirmYear
 
 
 def _scoped(qs: models.QuerySet, user: Any, cluster_field: str) -> models.QuerySet:
@@ -31,6 +31,12 @@ def clusters_for_lists(user: Any) -> models.QuerySet[Cluster]:
 
 def firm_years_visible_to(user: Any) -> models.QuerySet[FirmYear]:
     return _scoped(FirmYear.objects.select_related("firm", "cluster", "cluster__district"), user, "cluster")
+
+
+def cluster_year_rows(user: Any, cluster: Cluster, year: int) -> models.QuerySet[FirmYear]:
+    """The cluster-year's current list as the user may see it (see `for_cluster_year`)."""
+    current = FirmList.current_id_query(cluster.pk, year)
+    return firm_years_visible_to(user).filter(cluster=cluster, year=year, firm_list_id=current)
 
 
 def imports_visible_to(user: Any) -> models.QuerySet[EnterpriseImport]:

@@ -169,17 +169,18 @@ def _existing(cluster: Cluster, year: int) -> Existing:
 
     Values are compared as they come from the database (amounts as Decimal compare by value).
     """
-    rows = (
-        FirmYear.objects.filter(cluster=cluster, year=year)
-        .order_by()
-        .values_list("id", "firm__credit_code", *ROW_FIELDS)
-    )
+    current = FirmYear.objects.for_cluster_year(cluster.pk, year)
+    rows = current.order_by().values_list("id", "firm__credit_code", *ROW_FIELDS)
     found = {r[1]: (r[0], r[2:]) for r in rows}
     if not found:
         return {}
     quals: dict[int, list[tuple[str, str, int | None]]] = {}
     for fy_id, kind, level, qyear in (
-        FirmQualification.objects.filter(firm_year__cluster=cluster, firm_year__year=year)
+        FirmQualification.objects.filter(
+            firm_year__cluster=cluster,
+            firm_year__year=year,
+            firm_year__firm_list=FirmList.current_id_query(cluster.pk, year),
+        )
         .order_by()
         .values_list("firm_year_id", "kind", "level", "year")
     ):
@@ -198,8 +199,9 @@ def _changed(row: ParsedRow, current: tuple[tuple[Any, ...], frozenset[tuple[str
 
 def _stamp(cluster: Cluster | int, year: int) -> str:
     """The current list's version, row count and latest change (an override or import changes it)."""
+    cluster_id = cluster if isinstance(cluster, int) else cluster.pk
     agg = (
-        FirmYear.objects.filter(cluster=cluster, year=year)
+        FirmYear.objects.for_cluster_year(cluster_id, year)
         .order_by()
         .aggregate(v=Max("firm_list_id"), n=Count("id"), m=Max("updated_at"))
     )

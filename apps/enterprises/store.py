@@ -262,11 +262,16 @@ def _text_column(values: Sequence[str | None]) -> Sequence[str]:
 
 
 def _number_column(values: Sequence[Any]) -> list[str]:
+    if type(None) not in set(map(type, values)):
+        return list(map(str, values))
     return [NULL if v is None else str(v) for v in values]
 
 
+_FLAG_TEXT = {True: "t", False: "f"}
+
+
 def _flag_column(values: Sequence[Any]) -> list[str]:
-    return ["t" if v else "f" for v in values]
+    return list(map(_FLAG_TEXT.__getitem__, map(bool, values)))
 
 
 def _json_column(values: Sequence[list[Any]]) -> list[str]:

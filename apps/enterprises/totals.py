@@ -34,7 +34,15 @@ from django.db.models import Count, Q, QuerySet, Sum
 from apps.clusters.models import Cluster
 from apps.indicators.catalogue import load_catalogue
 
-from .models import QUALITY_KINDS, FirmQualification, FirmYear, ListingStatus, QualificationKind, QualificationLevel
+from .models import (
+    QUALITY_KINDS,
+    FirmList,
+    FirmQualification,
+    FirmYear,
+    ListingStatus,
+    QualificationKind,
+    QualificationLevel,
+)
 
 SOURCE = "企业库"
 
@@ -100,7 +108,7 @@ def _s(value: Decimal | int) -> str:
 
 
 def _firm_years(cluster: Cluster, year: int) -> QuerySet[FirmYear]:
-    return FirmYear.objects.filter(cluster=cluster, year=year).order_by()
+    return FirmYear.objects.for_cluster_year(cluster.pk, year).order_by()
 
 
 def _qualification_counts(cluster: Cluster, year: int) -> dict[str, int]:
@@ -116,7 +124,11 @@ def _qualification_counts(cluster: Cluster, year: int) -> dict[str, int]:
     kind = QualificationKind
     national = QualificationLevel.NATIONAL
     agg = (
-        FirmQualification.objects.filter(firm_year__cluster=cluster, firm_year__year=year)
+        FirmQualification.objects.filter(
+            firm_year__cluster=cluster,
+            firm_year__year=year,
+            firm_year__firm_list=FirmList.current_id_query(cluster.pk, year),
+        )
         .order_by()
         .aggregate(
             specialised=Count(firm, distinct=True, filter=related & Q(kind=kind.SPECIALISED)),

@@ -20,6 +20,7 @@ from apps.core.errors import ServiceError
 from . import excel_out, permissions, services
 from .models import QUALIFICATION_LEVELS, FirmYear, QualificationKind, QualificationLevel, SizeChoice
 from .selectors import (
+    cluster_year_rows,
     clusters_for_lists,
     duplicate_listings,
     firm_years_visible_to,
@@ -74,7 +75,7 @@ def cluster_list(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = _cluster(request, pk)
     _check(permissions.can_view_enterprise_list(request.user, cluster))
     year = _year(request)
-    rows = firm_years_visible_to(request.user).filter(cluster=cluster, year=year).prefetch_related("qualifications")
+    rows = cluster_year_rows(request.user, cluster, year).prefetch_related("qualifications")
     q = request.GET.get("q", "").strip()
     if q:
         rows = rows.filter(name__icontains=q) | rows.filter(firm__credit_code__icontains=q.upper())
@@ -263,12 +264,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     cluster = _cluster(request, pk)
     _check(permissions.can_export_enterprise_list(request.user, cluster))
     year = _year(request)
-    rows = (
-        firm_years_visible_to(request.user)
-        .filter(cluster=cluster, year=year)
-        .prefetch_related("qualifications")
-        .order_by("name")
-    )
+    rows = cluster_year_rows(request.user, cluster, year).prefetch_related("qualifications").order_by("name")
     content = excel_out.table_bytes(
         title=f"{cluster.name} {year}年度集群企业清单（中小企业按工信部联企业〔2011〕300号划型）",
         headers=EXPORT_HEADERS,
@@ -289,7 +285,7 @@ def named_list(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     level = request.GET.get("level", "")
     if level and level not in QUALIFICATION_LEVELS[kind]:
         raise Http404("没有这个级别")
-    rows = firm_years_visible_to(request.user).filter(cluster=cluster, year=year, qualifications__kind=kind)
+    rows = cluster_year_rows(request.user, cluster, year).filter(qualifications__kind=kind)
     if level:
         rows = rows.filter(qualifications__level=level)
     rows = rows.prefetch_related("qualifications").order_by("name").distinct()
