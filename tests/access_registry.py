@@ -348,3 +348,57 @@ REGISTRY.update(assessment_access_entries())
 from tests.factories_documents import documents_access_entries  # noqa: E402
 
 REGISTRY.update(documents_access_entries())
+
+
+# ---- district-level forms (区级表单: the district summary, 沪经信企〔2025〕73号 附件2) -------------
+# A filing without a cluster, belonging to a district: the same URL names again, read by
+# test_access_matrix.py's second test. Pudong's summary is inside; Xihu's (Zhejiang) outside. Its
+# district department fills it, the city and the ministry read it, operators (the matrix's
+# operator and the no-access user) never see it, nor do experts and evaluators (nothing assigned).
+
+
+def _district_filings_setup(w: Any) -> None:
+    from apps.filings.models import ApplicantKind
+    from tests.factories_filings import FilingFactory
+
+    for district, user in ((w.pudong, w.district), (w.xihu, w.province_zj_admin)):
+        FilingFactory(
+            cluster=None,
+            district=district,
+            created_by=user,
+            template_code="sh_district_summary",
+            template_version="2025",
+            template_title="XX区促进中小企业特色产业集群发展总结报告",
+            applicant=ApplicantKind.COUNTY,
+        )
+
+
+_district_filing_in: Kwargs = lambda w: {"pk": w.pudong.district_filings.get().pk}  # noqa: E731
+_district_filing_out: Kwargs = lambda w: {"pk": w.xihu.district_filings.get().pk}  # noqa: E731
+_DISTRICT_FILING_VIEWERS = AUTHORITIES
+DISTRICT_LEVEL_REGISTRY: dict[str, Access] = {}
+for _name in ("filings:detail", "filings:print", "documents:filing_docx"):
+    DISTRICT_LEVEL_REGISTRY[_name] = Access(
+        allowed=_DISTRICT_FILING_VIEWERS,
+        inside=_district_filing_in,
+        outside=_district_filing_out,
+        setup=_district_filings_setup,
+    )
+DISTRICT_LEVEL_REGISTRY["filings:edit"] = Access(
+    allowed=frozenset({"district"}),
+    forbidden=_DISTRICT_FILING_VIEWERS - {"district"},
+    inside=_district_filing_in,
+    outside=_district_filing_out,
+    setup=_district_filings_setup,
+)
+for _name in ("filings:save", "filings:submit", "filings:evidence_upload"):
+    DISTRICT_LEVEL_REGISTRY[_name] = Access(
+        allowed=frozenset({"district"}),
+        forbidden=_DISTRICT_FILING_VIEWERS - {"district"},
+        inside=_district_filing_in,
+        outside=_district_filing_out,
+        setup=_district_filings_setup,
+        method="post",
+        ok=frozenset({200, 302, 400, 409, 422}),
+        data=lambda w: {"revision": "0"},
+    )

@@ -82,7 +82,7 @@ def cache_key(filing: Filing, template: Template, evidence: list[EvidenceFile]) 
         filing.status,
         json.dumps(filing.data or {}, sort_keys=True, ensure_ascii=False, default=str),
         template.sha256 or template.version,
-        filing.cluster.name,
+        filing.subject_name,
         *(f"{e.cited_by}:{e.sha256}:{e.filename}" for e in evidence),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
@@ -92,20 +92,24 @@ def cache_key(filing: Filing, template: Template, evidence: list[EvidenceFile]) 
 def export_item(filing: Filing) -> ExportItem:
     template = load_template(filing.template_code, filing.template_version)
     evidence = evidence_files(filing, template)
-    district = filing.cluster.district
+    # A district-level form (区级表单: the district summary) has no cluster; its folder is the
+    # district's, named after it (subject_name is the district's name then).
+    district = filing.subject_district
+    name = filing.subject_name
+    area = district.region_name or district.name
     return ExportItem(
-        folder=f"{district.region_name or district.name}/{filing.cluster.name}",
+        folder=f"{area}/{name}" if filing.cluster_id else area,
         template_code=filing.template_code,
         template_version=filing.template_version,
         values=dict(filing.data or {}),
         meta=FormMeta(
-            reference=f"{filing.cluster.name} · 填报编号 {filing.pk} · 第 {filing.revision} 版",
+            reference=f"{name} · 填报编号 {filing.pk} · 第 {filing.revision} 版",
             draft=filing.status == FilingStatus.DRAFT,
-            cluster_name=filing.cluster.name,
+            cluster_name=name,
         ),
         evidence=tuple(evidence),
         key=str(filing.pk),
-        label=f"{filing.cluster.name}《{template.title}》{filing.reporting_year}年",
+        label=f"{name}《{template.title}》{filing.reporting_year}年",
         base_name=document_name(filing),
         cache_key=cache_key(filing, template, evidence),
     )

@@ -16,7 +16,7 @@ from django.db import models
 
 from apps.filings.models import Filing, FilingStatus
 from apps.filings.permissions import is_operator_staff
-from apps.filings.selectors import filings_visible_to
+from apps.filings.selectors import filings_visible_to, in_area, subject_path
 from apps.orgs.selectors import districts_visible_to, scope_queryset
 
 from .models import ExportJob, WordImport
@@ -54,10 +54,10 @@ def exportable_filings(
     if campaign is not None:
         qs = qs.filter(pk__in=campaign_filings(campaign).values("pk"))
     if district is not None:
-        qs = qs.filter(cluster__district__path__startswith=district.path)
+        qs = qs.filter(in_area(district.path))  # a cluster's district, or a 区级表单's own
     if not include_drafts:
         qs = qs.exclude(status=FilingStatus.DRAFT)
-    return qs.order_by("cluster__district__path", "cluster__name", "template_code", "reporting_year", "pk")
+    return qs.order_by(subject_path(), "cluster__name", "template_code", "reporting_year", "pk")
 
 
 def word_imports_visible_to(user: Any) -> models.QuerySet[WordImport]:

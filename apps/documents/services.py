@@ -26,7 +26,7 @@ from apps.filings import evidence as filing_evidence
 from apps.filings import services as filing_services
 from apps.filings.definitions import Issue, Template, current_templates, list_templates, load_template, validate
 from apps.filings.models import Filing
-from apps.filings.selectors import filings_visible_to
+from apps.filings.selectors import filings_visible_to, in_area, subject_path
 
 from . import permissions as perms
 from .batch import ExportItem, ItemResult, export_zip
@@ -85,8 +85,8 @@ def export_job_start(
             raise ServiceError("请至少选择一份填报表单。", field="filings")
         qs = filings_visible_to(actor).filter(pk__in=ids)
         if district is not None:
-            qs = qs.filter(cluster__district__path__startswith=district.path)
-        filings = list(qs.order_by("cluster__district__path", "cluster__name", "template_code", "pk"))
+            qs = qs.filter(in_area(district.path))
+        filings = list(qs.order_by(subject_path(), "cluster__name", "template_code", "pk"))
         if len(filings) != len(ids):
             missing = len(ids) - len(filings)
             raise ServiceError(f"所选表单中有 {missing} 份不存在或不在所选区域内，请重新选择。", field="filings")
@@ -102,7 +102,7 @@ def export_job_start(
         )
     scope_org = district if district is not None else org
     if scope_org is None:  # a superuser without an organisation: the area of the first filing's root
-        scope_org = filings[0].cluster.district.ancestors()[0]
+        scope_org = filings[0].subject_district.ancestors()[0]
     with transaction.atomic():
         job = ExportJob.objects.create(
             created_by=actor,
@@ -141,8 +141,8 @@ def export_job_run(job_id: int) -> ExportJob:
     warnings: list[dict[str, Any]] = []
     try:
         items: list[ExportItem] = []
-        filings = job.filings.select_related("cluster", "cluster__district").order_by(
-            "cluster__district__path", "cluster__name", "template_code", "reporting_year", "pk"
+        filings = job.filings.select_related("cluster", "cluster__district", "district").order_by(
+            subject_path(), "cluster__name", "template_code", "reporting_year", "pk"
         )
         for filing in filings:
             try:
@@ -205,8 +205,8 @@ def export_job_run(job_id: int) -> ExportJob:
 def _failure(filing: Filing, reason: str) -> dict[str, Any]:
     return {
         "filing": str(filing.pk),
-        "label": f"{filing.cluster.name}《{filing.template_title}》{filing.reporting_year}年",
-        "folder": filing.cluster.name,
+        "label": f"{filing.subject_name}《{filing.template_title}》{filing.reporting_year}年",
+        "folder": filing.subject_name,
         "reason": reason,
     }
 

@@ -261,10 +261,10 @@ def filing_dossier(
     title = filing.template_title or template.title
     dossier: dict[str, Any] = {
         "format": FORMAT,
-        "cluster": {
-            "name": cluster.name,
-            "district": getattr(cluster.district, "name", ""),
-            "leading_industry": getattr(cluster, "leading_industry", ""),
+        "cluster": {  # a district-level form (区级表单) names its district
+            "name": filing.subject_name,
+            "district": getattr(filing.subject_district, "name", ""),
+            "leading_industry": getattr(cluster, "leading_industry", "") if cluster is not None else "",
             "filing": f"{filing.reporting_year}年度《{title}》（第 {filing.revision} 版）",
         },
         "indicators": indicators,

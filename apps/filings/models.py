@@ -1,6 +1,8 @@
 """Filled forms (填报表单实例), their indicator values, revision history and evidence.
 
-A `Filing` is one form of one template version, for one cluster and one reporting year. Its
+A `Filing` is one form of one template version, for one cluster — or, for a district-level form
+(template `subject: district`, the Shanghai district summary 区级发展总结报告, 沪经信企〔2025〕73号
+附件2), for one district (`Filing.district`) — and one reporting year. Its
 `data` holds the values in the definitions' format (apps.filings.definitions); every save
 rebuilds the `FilingValue` rows from the template's catalogue mapping so values can be queried
 across forms and years. `FilingRevision` keeps each save's field-level diff (and a full
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.db import models
 
 from apps.clusters.models import Cluster
+from apps.orgs.models import Organisation
 
 
 class FilingStatus(models.TextChoices):
@@ -42,9 +45,21 @@ EDITABLE_STATUSES = frozenset({FilingStatus.DRAFT, FilingStatus.RETURNED})
 
 
 class Filing(models.Model):
-    """填报表单实例: one form of a cluster for a reporting year."""
+    """填报表单实例: one form of a cluster (or, for a district-level form, of a district) for a
+    reporting year. Exactly one of `cluster` and `district` is set (database constraint)."""
 
-    cluster = models.ForeignKey(Cluster, verbose_name="集群", on_delete=models.PROTECT, related_name="filings")
+    cluster = models.ForeignKey(
+        Cluster, verbose_name="集群", null=True, blank=True, on_delete=models.PROTECT, related_name="filings"
+    )
+    district = models.ForeignKey(
+        Organisation,
+        verbose_name="所属区（区级表单）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="district_filings",
+        help_text="区级表单（如区级发展总结报告）的报送区；集群的表单为空",
+    )
     template_code = models.CharField("表单模板", max_length=60, db_index=True)
     template_version = models.CharField("模板版本", max_length=20)
     template_title = models.CharField("表单名称", max_length=200, blank=True)
@@ -90,11 +105,50 @@ class Filing(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["cluster", "template_code", "reporting_year", "campaign_ref"], name="uniq_filing_per_year"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["district", "template_code", "reporting_year", "campaign_ref"],
+                condition=models.Q(district__isnull=False),
+                name="uniq_district_filing_per_year",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(cluster__isnull=False, district__isnull=True)
+                    | models.Q(cluster__isnull=True, district__isnull=False)
+                ),
+                name="filing_cluster_xor_district",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.cluster} · {self.template_title or self.template_code} · {self.reporting_year}年"
+        return f"{self.subject_name} · {self.template_title or self.template_code} · {self.reporting_year}年"
+
+    @property
+    def is_district_level(self) -> bool:
+        """A district-level form (区级表单): about the district, not about one cluster."""
+        return self.cluster_id is None
+
+    @property
+    def subject(self) -> Cluster | Organisation:
+        """What the form is about: its cluster, or its district (区级表单)."""
+        if self.cluster_id is not None:
+            return self.cluster  # type: ignore[return-value]
+        return self.district  # type: ignore[return-value]
+
+    @property
+    def subject_name(self) -> str:
+        """The cluster's name, or the district's (区名, e.g. 浦东新区) for a district-level form."""
+        if self.cluster_id is not None and self.cluster is not None:
+            return self.cluster.name
+        district = self.district
+        return (district.region_name or district.name) if district is not None else ""
+
+    @property
+    def subject_district(self) -> Organisation:
+        """The district the form belongs to: the cluster's district, or its own (区级表单)."""
+        if self.cluster_id is not None and self.cluster is not None:
+            return self.cluster.district
+        return self.district  # type: ignore[return-value]
 
     @property
     def is_editable_status(self) -> bool:

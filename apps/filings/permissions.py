@@ -15,6 +15,10 @@ sees a filing may do with it:
 - district/city/ministry authorities read their subtree; district reviewers and city staff
   may return or lock a submitted form (the review workflow drives this);
 - experts and evaluators read only what is assigned to them.
+
+A district-level form (区级表单, `Filing.district` instead of a cluster: the Shanghai district
+summary, 沪经信企〔2025〕73号 附件2) is the district department's: its staff fill and submit it, the
+city (市经济信息化委) above reviews it, no operator has a part in it.
 """
 
 from __future__ import annotations
@@ -56,17 +60,29 @@ def is_county_staff(user: Any) -> bool:
 
 
 def _is_own_operator(user: Any, filing: Filing) -> bool:
-    return is_operator_staff(user) and filing.cluster.operator_id == user.organisation_id
+    return (
+        is_operator_staff(user) and filing.cluster_id is not None and filing.cluster.operator_id == user.organisation_id  # type: ignore[union-attr]
+    )
 
 
 def _is_county_of(user: Any, cluster: Any) -> bool:
-    return is_county_staff(user) and cluster.district.path.startswith(user.organisation.path)
+    return _is_county_over(user, cluster.district)
+
+
+def _is_county_over(user: Any, district: Any) -> bool:
+    return bool(is_county_staff(user) and district is not None and district.path.startswith(user.organisation.path))
+
+
+def _applicant_label(filing: Filing) -> str:
+    if filing.is_district_level:
+        return "本区中小企业主管部门（申报主体）的工作人员"
+    return APPLICANT_LABELS[ApplicantKind(filing.applicant)]
 
 
 def is_applicant(user: Any, filing: Filing) -> bool:
     """Does `user` fill this filing as its applicant (申报/填报主体)?"""
     if filing.applicant == ApplicantKind.COUNTY:
-        return _is_county_of(user, filing.cluster)
+        return _is_county_over(user, filing.subject_district)
     return _is_own_operator(user, filing)
 
 
@@ -81,7 +97,7 @@ def _is_reviewer_over(user: Any, filing: Filing) -> bool:
         and org is not None
         and org.is_authority
         and user.has_role(*REVIEWER_ROLES)
-        and filing.cluster.district.path.startswith(org.path)
+        and filing.subject_district.path.startswith(org.path)
     )
 
 
@@ -91,7 +107,7 @@ def acts_as_party(user: Any, filing: Filing, party: str) -> bool:
     city = 市经济信息化委 (a provincial-level city such as Shanghai, or a city), province = the
     provincial department."""
     org = getattr(user, "organisation", None)
-    if not _active(user) or org is None or not filing.cluster.district.path.startswith(org.path):
+    if not _active(user) or org is None or not filing.subject_district.path.startswith(org.path):
         return False
     if party == "district":
         return org.kind == OrgKind.DISTRICT and user.has_role(Role.DISTRICT_REVIEWER)
@@ -134,6 +150,17 @@ def can_create_filing(user: Any, cluster: Any, applicant: str = ApplicantKind.OP
     return True, ""
 
 
+def can_create_district_filing(user: Any, district: Any) -> Decision:
+    """May `user` open a new district-level form (区级表单, template `subject: district`: the
+    district summary, 沪经信企〔2025〕73号 附件2) of `district`? Only the district department's own
+    staff: the report is the district's, about its clusters as a whole."""
+    if not is_county_staff(user):
+        return False, "区级表单由区级中小企业主管部门填写，只有其工作人员可以新建。"
+    if district is None or district.kind != OrgKind.DISTRICT or district.pk != user.organisation_id:
+        return False, "只能为本区新建区级表单。"
+    return True, ""
+
+
 def can_view_filing(user: Any, filing: Filing) -> Decision:
     """Callers have already found the filing through filings_visible_to; this is the second check."""
     from .selectors import filings_visible_to
@@ -145,7 +172,7 @@ def can_view_filing(user: Any, filing: Filing) -> Decision:
 
 def can_edit_filing(user: Any, filing: Filing) -> Decision:
     if not is_applicant(user, filing):
-        return False, f"只有{APPLICANT_LABELS[ApplicantKind(filing.applicant)]}可以修改填报内容。"
+        return False, f"只有{_applicant_label(filing)}可以修改填报内容。"
     if filing.status not in EDITABLE_STATUSES:
         return False, f"表单当前状态为“{filing.get_status_display()}”，不能修改。"
     return True, ""
@@ -214,7 +241,7 @@ def can_delete_evidence(user: Any, evidence: Any) -> Decision:
 
 def can_submit_filing(user: Any, filing: Filing) -> Decision:
     if not is_applicant(user, filing):
-        return False, f"只有{APPLICANT_LABELS[ApplicantKind(filing.applicant)]}可以提交。"
+        return False, f"只有{_applicant_label(filing)}可以提交。"
     if filing.status not in EDITABLE_STATUSES:
         return False, f"表单当前状态为“{filing.get_status_display()}”，不能提交。"
     return True, ""

@@ -36,15 +36,18 @@ def _copy_field(kind: str, years: tuple[int, ...], value: Any) -> Any:
 
 
 def prefill_values(
-    template: Template, *, cluster: Any, reporting_year: int
+    template: Template, *, cluster: Any, reporting_year: int, district: Any = None
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """(data, sources) for a new filing; sources describe where values came from (for the page)."""
+    """(data, sources) for a new filing; sources describe where values came from (for the page).
+    A district-level form (cluster None, `district` given) is prefilled from the district's own
+    earlier district-level forms, never from one of its clusters' forms."""
     from .models import Filing, FilingValue
     from .services import template_of
 
     data: dict[str, Any] = {}
     sources: list[dict[str, Any]] = []
-    earlier = Filing.objects.filter(cluster=cluster).order_by("-reporting_year", "-updated_at")
+    subject = {"cluster": cluster} if cluster is not None else {"cluster__isnull": True, "district": district}
+    earlier = Filing.objects.filter(**subject).order_by("-reporting_year", "-updated_at")
     same = earlier.filter(template_code=template.code, reporting_year__lt=reporting_year).first()
     if same is not None:
         old = template_of(same)

@@ -1,7 +1,10 @@
 """Filing querysets scoped to the user (the rule is apps.orgs.selectors.scope_queryset).
 
 Authorities see the filings of clusters in their subtree, operators those of their own
-clusters, experts and evaluators only filings assigned to them through orgs.Assignment.
+clusters, experts and evaluators only filings assigned to them through orgs.Assignment. A
+district-level form (区级表单, `Filing.district`: the district summary) is placed in the tree by
+its district: the district department sees its own, the city and province their subtree, another
+district nothing (404); operators never see it (it has no cluster, so no operator).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from apps.clusters.selectors import clusters_visible_to
 from apps.orgs.selectors import scope_queryset
@@ -16,11 +20,24 @@ from apps.orgs.selectors import scope_queryset
 from .models import Evidence, Filing
 
 
+def subject_path() -> Coalesce:
+    """The path of the district a filing belongs to: its cluster's, or its own (区级表单)."""
+    return Coalesce("cluster__district__path", "district__path")
+
+
+def in_area(path: str) -> models.Q:
+    """Filings of clusters — and district-level forms — within the organisation at `path`."""
+    return models.Q(cluster__district__path__startswith=path) | models.Q(district__path__startswith=path)
+
+
 def filings_visible_to(user: Any) -> models.QuerySet[Filing]:
+    qs = Filing.objects.select_related(
+        "cluster", "cluster__district", "cluster__operator", "district", "updated_by"
+    ).annotate(_subject_path=subject_path())
     return scope_queryset(
-        Filing.objects.select_related("cluster", "cluster__district", "cluster__operator", "updated_by"),
+        qs,
         user,
-        org_path_field="cluster__district__path",
+        org_path_field="_subject_path",
         operator_field="cluster__operator_id",
         assignable=True,
     )
@@ -43,10 +60,20 @@ def clusters_fillable_by(user: Any) -> models.QuerySet[Any]:
     return clusters_visible_to(user).none()
 
 
+def district_fillable_by(user: Any) -> Any:
+    """The district for which the user may open a district-level form (区级表单): a county
+    department's staff, its own district; None for anyone else."""
+    from .permissions import is_county_staff
+
+    return user.organisation if is_county_staff(user) else None
+
+
 def previous_filings(filing: Filing) -> models.QuerySet[Filing]:
-    """Earlier filings of the same cluster (any template), newest first: the prefill sources."""
+    """Earlier filings of the same cluster — or district, for a district-level form — (any
+    template), newest first: the prefill sources."""
+    same = models.Q(cluster_id=filing.cluster_id) if filing.cluster_id else models.Q(district_id=filing.district_id)
     return (
-        Filing.objects.filter(cluster_id=filing.cluster_id)
+        Filing.objects.filter(same)
         .exclude(pk=filing.pk)
         .filter(reporting_year__lte=filing.reporting_year)
         .order_by("-reporting_year", "-updated_at")

@@ -216,7 +216,11 @@ def _authors_since(filing: Filing, revision: int) -> list[str]:
 
 
 def _lock(filing: Filing) -> Filing:
-    return Filing.objects.select_for_update().select_related("cluster", "cluster__district").get(pk=filing.pk)
+    return (
+        Filing.objects.select_for_update(of=("self",))
+        .select_related("cluster", "cluster__district", "district")
+        .get(pk=filing.pk)
+    )
 
 
 # —— create ————————————————————————————————————————————————————————————————————————————
@@ -225,7 +229,8 @@ def _lock(filing: Filing) -> Filing:
 def filing_create(
     *,
     actor: Any,
-    cluster: Any,
+    cluster: Any = None,
+    district: Any = None,
     template_code: str,
     reporting_year: int,
     template_version: str | None = None,
@@ -238,7 +243,11 @@ def filing_create(
     see apps.filings.definitions.loader), never the caller's choice: an operator's form for its
     own cluster, or — the national application and re-review (77号 一（一）、二（一）) — the county
     department's for a cluster of its district. Whoever else asks (an operator opening a national
-    form from 新建填报 or Word import) is refused with the reason, and nothing is created."""
+    form from 新建填报 or Word import) is refused with the reason, and nothing is created.
+
+    A district-level form (template `subject: district`: the district summary, 沪经信企〔2025〕73号
+    附件2) is opened for a `district`, not a cluster: only that district department's staff may,
+    and a cluster given for it (or a district for a cluster form) is refused."""
     from .definitions import list_templates
     from .definitions.loader import version_key
 
@@ -251,19 +260,34 @@ def filing_create(
         raise ServiceError("该表单模板版本不存在或尚未发布。", field="template")
     template = load_template(template_code, template_version)
     applicant = ApplicantKind(template.applicant)
-    require(perms.can_create_filing(actor, cluster, applicant))
+    if template.subject == "district":
+        require(perms.can_create_district_filing(actor, district))
+        if cluster is not None:
+            raise ServiceError(f"《{template.title}》是区级表单，为本区填写，不选择集群。", field="cluster")
+        subject: Any = district
+        subject_name = district.region_name or district.name
+    else:
+        if cluster is None or district is not None:
+            raise ServiceError(f"《{template.title}》按集群填写，请选择集群。", field="cluster")
+        require(perms.can_create_filing(actor, cluster, applicant))
+        subject, subject_name = cluster, str(cluster)
     if not 2000 <= int(reporting_year) <= 2100:
         raise ServiceError("填报年度应为四位年份。", field="reporting_year")
     with transaction.atomic():
         if Filing.objects.filter(
-            cluster=cluster, template_code=template_code, reporting_year=reporting_year, campaign_ref=campaign_ref
+            cluster=cluster,
+            district=district,
+            template_code=template_code,
+            reporting_year=reporting_year,
+            campaign_ref=campaign_ref,
         ).exists():
             raise ServiceError(
-                f"“{cluster}”{reporting_year}年度的《{template.title}》已经存在，请在“我的填报”中打开。",
+                f"“{subject_name}”{reporting_year}年度的《{template.title}》已经存在，请在“我的填报”中打开。",
                 field="template",
             )
         filing = Filing(
             cluster=cluster,
+            district=district,
             template_code=template_code,
             template_version=template_version,
             template_title=template.title,
@@ -275,7 +299,9 @@ def filing_create(
         )
         sources: list[dict[str, Any]] = []
         if prefill:
-            filing.data, sources = prefill_values(template, cluster=cluster, reporting_year=reporting_year)
+            filing.data, sources = prefill_values(
+                template, cluster=cluster, district=district, reporting_year=reporting_year
+            )
         filing.prefilled_from = sources
         filing.save()
         _rebuild_values(filing, template)
@@ -285,7 +311,7 @@ def filing_create(
             action="filing.create",
             action_label="新建填报",
             obj=filing,
-            subject=cluster,
+            subject=subject,
             changes={
                 "模板": f"{template.title}（{template_version}版）",
                 "年度": reporting_year,
@@ -398,7 +424,7 @@ def filing_save_draft(
             action="filing.merge" if merge else "filing.save",
             action_label="合并保存填报" if merge else "保存填报草稿",
             obj=locked,
-            subject=locked.cluster,
+            subject=locked.subject,
             changes={"版本": locked.revision, "修改栏目": [template.field(k).label for k in changes]},
         )
     filing.refresh_from_db()
@@ -538,7 +564,7 @@ def filing_submit(*, actor: Any, filing: Filing, expected_revision: int | None =
             action="filing.submit",
             action_label="提交填报" if previous_status == FilingStatus.DRAFT else "退回后重新提交",
             obj=locked,
-            subject=locked.cluster,
+            subject=locked.subject,
             changes={"状态": [FilingStatus(previous_status).label, FilingStatus.SUBMITTED.label]},
             note=f"已说明的警示 {sum(1 for i in issues if i.severity == 'warning')} 处",
         )
@@ -583,7 +609,7 @@ def filing_return(*, actor: Any, filing: Filing, field_reasons: Mapping[str, str
             action="filing.return",
             action_label="退回修改",
             obj=locked,
-            subject=locked.cluster,
+            subject=locked.subject,
             changes={template.field(k).label: v for k, v in reasons.items()},
         )
     filing.refresh_from_db()
@@ -649,7 +675,7 @@ def filing_fill_reviewer_fields(
             action="filing.review_fill",
             action_label=f"{FILLED_BY_PARTIES[party]}填写审核栏目",
             obj=locked,
-            subject=locked.cluster,
+            subject=locked.subject,
             changes={template.field(k).label: pair for k, pair in changes.items()},
             note=note,
         )
@@ -673,7 +699,7 @@ def filing_lock(*, actor: Any, filing: Filing, note: str = "") -> Filing:
             action="filing.lock",
             action_label="锁定填报",
             obj=locked,
-            subject=locked.cluster,
+            subject=locked.subject,
             changes={"状态": [FilingStatus.SUBMITTED.label, FilingStatus.LOCKED.label]},
             note=note,
         )

@@ -25,7 +25,7 @@ from . import dossier, formdata, pages, paper, permissions, services
 from . import evidence as ev
 from .definitions import Issue, TemplateNotFound, current_templates
 from .models import ApplicantKind, Filing, FilingStatus
-from .selectors import clusters_fillable_by, evidence_visible_to, filings_visible_to
+from .selectors import clusters_fillable_by, district_fillable_by, evidence_visible_to, filings_visible_to
 
 
 def _require(decision: tuple[bool, str]) -> None:
@@ -70,8 +70,11 @@ def filing_new(request: HttpRequest) -> HttpResponse:
         )
     clusters = list(clusters_fillable_by(request.user))
     # Only the forms the user applies with (the template's 申报主体); a form of another applicant
-    # posted directly is refused by filing_create with the reason.
+    # posted directly is refused by filing_create with the reason. A district-level form (区级表单,
+    # template `subject: district`: the district summary) is opened for the user's own district,
+    # without a cluster.
     templates = _published_templates(applicant)
+    district = district_fillable_by(request.user)
     this_year = timezone.localdate().year
     form = {"cluster": "", "template": "", "year": str(this_year)}
     errors: dict[str, str] = {}
@@ -80,19 +83,22 @@ def filing_new(request: HttpRequest) -> HttpResponse:
         form = {k: request.POST.get(k, "").strip() for k in form}
         cluster = next((c for c in clusters if str(c.pk) == form["cluster"]), None)
         code, _, version = form["template"].partition("@")
-        if cluster is None:
+        chosen = next((t for t in _published_templates() if t.code == code and t.version == version), None)
+        district_level = chosen is not None and chosen.subject == "district"
+        if cluster is None and not district_level:
             errors["cluster"] = (
                 "请选择本机构运营的集群。" if applicant == ApplicantKind.OPERATOR else "请选择本辖区的集群。"
             )
-        if not any(t.code == code and t.version == version for t in _published_templates()):
+        if chosen is None:
             errors["template"] = "请选择表单模板。"
         if not form["year"].isdigit():
             errors["year"] = "填报年度应为四位年份。"
-        if not errors and cluster is not None:
+        if not errors:
             try:
                 filing = services.filing_create(
                     actor=request.user,
-                    cluster=cluster,
+                    cluster=None if district_level else cluster,
+                    district=district if district_level else None,
                     template_code=code,
                     template_version=version,
                     reporting_year=int(form["year"]),
@@ -116,6 +122,8 @@ def filing_new(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "years": list(range(this_year + 1, this_year - 6, -1)),
             "is_county": applicant == ApplicantKind.COUNTY,
+            "district": district,
+            "cluster_optional": any(t.subject == "district" for t in templates),
         },
         status=status,
     )

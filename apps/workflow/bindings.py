@@ -64,7 +64,8 @@ class FilingAdapter(SubjectAdapter):
     kind_label = "填报表单"
 
     def list_queryset(self, model: type[models.Model]) -> models.QuerySet[Any]:
-        return model._default_manager.select_related("cluster")  # str(filing) names the cluster
+        # str(filing) names the cluster, or the district of a district-level form (区级表单)
+        return model._default_manager.select_related("cluster", "district")
 
     def revision(self, obj: models.Model) -> int | None:
         return int(obj.revision)  # type: ignore[attr-defined]
@@ -185,8 +186,8 @@ class FilingAdapter(SubjectAdapter):
         from apps.filings.dossier import dossier_map, filing_dossier
 
         mapping = dossier_map(obj.template_code, obj.template_version)  # type: ignore[attr-defined]
-        if mapping is None:
-            return
+        if mapping is None or obj.cluster_id is None:  # type: ignore[attr-defined]
+            return  # rule sets judge a cluster; a district-level form (区级表单) has none
         data = filing_dossier(obj)  # type: ignore[arg-type]
         for ruleset_id in mapping.rulesets:
             assessment_run(

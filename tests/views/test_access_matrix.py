@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.access_registry import REGISTRY, ROLES, SKIPPED_NAMES, SKIPPED_PREFIXES, Access
+from tests.access_registry import DISTRICT_LEVEL_REGISTRY, REGISTRY, ROLES, SKIPPED_NAMES, SKIPPED_PREFIXES, Access
 
 LOGIN_PATH = "/accounts/login/"
 
@@ -87,6 +87,10 @@ def test_every_url_name_obeys_its_access_entry(url_name: str, world: Any) -> Non
             f'    REGISTRY["{url_name}"] = Access(allowed=..., inside=lambda w: {{...}}, outside=lambda w: {{...}})\n'
             "saying which roles may open it and how to build an object inside and outside their scope."
         )
+    _check_entry(url_name, route, entry, world)
+
+
+def _check_entry(url_name: str, route: str, entry: Access, world: Any) -> None:
     if entry.setup:
         entry.setup(world)
     has_kwargs = "<" in route
@@ -113,6 +117,14 @@ def test_every_url_name_obeys_its_access_entry(url_name: str, world: Any) -> Non
             if response.status_code != 404:
                 failures.append(f"{role} {outside_url} (out of scope): {response.status_code}, expected 404")
     assert not failures, f"{url_name}:\n  " + "\n  ".join(failures)
+
+
+@pytest.mark.parametrize("url_name", sorted(DISTRICT_LEVEL_REGISTRY))
+def test_a_district_level_form_obeys_its_access_entry(url_name: str, world: Any) -> None:
+    """The filing pages again with a district-level form (区级表单, no cluster: the district
+    summary): its district's department fills it, the city and the ministry read it, operators,
+    experts, evaluators and the no-access user get 404 (tests/access_registry.py)."""
+    _check_entry(url_name, URL_NAMES[url_name], DISTRICT_LEVEL_REGISTRY[url_name], world)
 
 
 def test_registry_has_no_entry_for_a_url_that_no_longer_exists() -> None:

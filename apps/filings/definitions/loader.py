@@ -50,6 +50,23 @@ without touching the file:
 It may only name its own version and a known applicant, and not contradict an `applicant` the
 template states; check_templates validates it and lists it in PUBLISHED.sha256 with its version.
 A new version states `applicant` in its own file. `Template.applicant_overlay_sha256` is its hash.
+
+填报对象 (`subject`) and its overlays (`<code>/<version>.subject.yaml`)
+-------------------------------------------------------------------
+What a form is about: `cluster` (the default; a filing belongs to one cluster) or `district`
+(the Shanghai district summary 区级发展总结报告, 沪经信企〔2025〕73号 附件2: the district
+department reports on its clusters as a whole, so the filing belongs to the district, not to one
+of its clusters). A district form is the county department's (`applicant: county`); the loader
+refuses `subject: district` with another applicant. The published 2025 district summary predates
+the attribute and its 申报主体 overlay is published too, so a third overlay says it:
+
+    code: sh_district_summary
+    version: "2025"
+    source: 沪经信企〔2025〕73号 一、附件2（各区报送本区的总结报告）
+    subject: district
+
+Same rules as the 申报主体 overlay (own version, known value, no contradiction, listed in
+PUBLISHED.sha256 with its version). `Template.subject_overlay_sha256` is its hash.
 """
 
 from __future__ import annotations
@@ -72,7 +89,9 @@ from .types import (
     APPLICANT,
     APPLICANT_KINDS,
     DEFAULT_APPLICANT,
+    DEFAULT_SUBJECT,
     FILLED_BY_PARTIES,
+    SUBJECT_KINDS,
     YES_NO,
     Column,
     Field,
@@ -120,6 +139,7 @@ class TemplateInfo:
     source: str
     file: str
     applicant: str = DEFAULT_APPLICANT  # 申报（填报）主体: a key of APPLICANT_KINDS
+    subject: str = DEFAULT_SUBJECT  # 填报对象: a key of SUBJECT_KINDS
 
 
 def templates_dir() -> Path:
@@ -144,6 +164,9 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
     if v == "enum" and list(err.absolute_path) == ["applicant"]:
         named = "、".join(f"{k}（{label}）" for k, label in APPLICANT_KINDS.items())
         return f"申报主体“{err.instance}”不在允许范围内，应为：{named}"
+    if v == "enum" and list(err.absolute_path) == ["subject"]:
+        named = "、".join(f"{k}（{label}）" for k, label in SUBJECT_KINDS.items())
+        return f"填报对象“{err.instance}”不在允许范围内，应为：{named}"
     if v == "enum" and err.absolute_path and err.absolute_path[-1] == "filled_by":
         named = "、".join(f"{k}（{label}）" for k, label in FILLED_BY_PARTIES.items())
         return f"填写方“{err.instance}”不在允许范围内，应为：{named}"
@@ -317,6 +340,7 @@ class _Builder:
             authority=d.get("authority", ""),
             filled_by=d.get("filled_by", ""),
             applicant=d.get("applicant", DEFAULT_APPLICANT),
+            subject=d.get("subject", DEFAULT_SUBJECT),
             target_years=target_years,
             reference_year=ref_year,
             allow_none=allow_none_default,
@@ -553,9 +577,9 @@ def _relative(path: Path) -> str:
 
 OVERLAY_SUFFIX = ".filled_by.yaml"
 APPLICANT_OVERLAY_SUFFIX = ".applicant.yaml"
-OVERLAY_SUFFIXES = (OVERLAY_SUFFIX, APPLICANT_OVERLAY_SUFFIX)
+SUBJECT_OVERLAY_SUFFIX = ".subject.yaml"
+OVERLAY_SUFFIXES = (OVERLAY_SUFFIX, APPLICANT_OVERLAY_SUFFIX, SUBJECT_OVERLAY_SUFFIX)
 _OVERLAY_KEYS = {"code", "version", "source", "fields"}
-_APPLICANT_OVERLAY_KEYS = {"code", "version", "source", "applicant"}
 
 
 def overlay_path(template_path: Path) -> Path:
@@ -568,9 +592,17 @@ def applicant_overlay_path(template_path: Path) -> Path:
     return template_path.with_name(template_path.stem + APPLICANT_OVERLAY_SUFFIX)
 
 
-def _apply_applicant_overlay(data: dict[str, Any], text: str, file: str) -> list[Problem]:
-    """Set the template data's `applicant` as its 申报主体 overlay says; returns the overlay's
-    problems (then nothing is applied)."""
+def subject_overlay_path(template_path: Path) -> Path:
+    """`<code>/<version>.subject.yaml` beside `<code>/<version>.yaml`."""
+    return template_path.with_name(template_path.stem + SUBJECT_OVERLAY_SUFFIX)
+
+
+def _apply_attribute_overlay(
+    data: dict[str, Any], text: str, file: str, *, attr: str, kinds: dict[str, str], what: str
+) -> list[Problem]:
+    """Set the template data's `attr` (applicant: 申报主体, subject: 填报对象) as its overlay says;
+    returns the overlay's problems (then nothing is applied)."""
+    keys = {"code", "version", "source", attr}
     try:
         raw, marks = load_with_marks(text)
     except Exception as exc:  # yaml.YAMLError and friends
@@ -581,21 +613,29 @@ def _apply_applicant_overlay(data: dict[str, Any], text: str, file: str) -> list
         return Problem(file, path_text(path), line_of(marks, path), message)
 
     if not isinstance(raw, dict):
-        return [problem((), "申报主体补充文件应为映射：code、version、source、applicant")]
-    problems = [problem((k,), f"不认识的属性“{k}”") for k in raw if k not in _APPLICANT_OVERLAY_KEYS]
-    problems += [problem((), f"缺少必填属性“{k}”") for k in sorted(_APPLICANT_OVERLAY_KEYS) if k not in raw]
+        return [problem((), f"{what}补充文件应为映射：code、version、source、{attr}")]
+    problems = [problem((k,), f"不认识的属性“{k}”") for k in raw if k not in keys]
+    problems += [problem((), f"缺少必填属性“{k}”") for k in sorted(keys) if k not in raw]
     if problems:
         return problems
     if (str(raw["code"]), str(raw["version"])) != (str(data.get("code")), str(data.get("version"))):
-        return [problem(("code",), f"申报主体补充文件应对应 {data.get('code')} 的 {data.get('version')} 版本")]
-    applicant = raw["applicant"]
-    if applicant not in APPLICANT_KINDS:
-        named = "、".join(f"{k}（{label}）" for k, label in APPLICANT_KINDS.items())
-        return [problem(("applicant",), f"申报主体“{applicant}”不在允许范围内，应为：{named}")]
-    if data.get("applicant") not in (None, applicant):
-        return [problem(("applicant",), f"模板中已写明申报主体为 {data['applicant']}，补充文件不能另行规定")]
-    data["applicant"] = applicant
+        return [problem(("code",), f"{what}补充文件应对应 {data.get('code')} 的 {data.get('version')} 版本")]
+    value = raw[attr]
+    if value not in kinds:
+        named = "、".join(f"{k}（{label}）" for k, label in kinds.items())
+        return [problem((attr,), f"{what}“{value}”不在允许范围内，应为：{named}")]
+    if data.get(attr) not in (None, value):
+        return [problem((attr,), f"模板中已写明{what}为 {data[attr]}，补充文件不能另行规定")]
+    data[attr] = value
     return []
+
+
+def _apply_applicant_overlay(data: dict[str, Any], text: str, file: str) -> list[Problem]:
+    return _apply_attribute_overlay(data, text, file, attr="applicant", kinds=APPLICANT_KINDS, what="申报主体")
+
+
+def _apply_subject_overlay(data: dict[str, Any], text: str, file: str) -> list[Problem]:
+    return _apply_attribute_overlay(data, text, file, attr="subject", kinds=SUBJECT_KINDS, what="填报对象")
 
 
 def _apply_overlay(data: dict[str, Any], text: str, file: str) -> list[Problem]:
@@ -644,10 +684,11 @@ def check_template_text(
     catalogue: Catalogue | None = None,
     overlay: tuple[str, str] | None = None,
     applicant_overlay: tuple[str, str] | None = None,
+    subject_overlay: tuple[str, str] | None = None,
 ) -> tuple[Template | None, list[Problem]]:
     """Validate one template's text; returns the template (when buildable) and all problems.
     `overlay` is (text, file) of its 填写方 overlay, `applicant_overlay` of its 申报主体 overlay,
-    if any (see the module docstring)."""
+    `subject_overlay` of its 填报对象 overlay, if any (see the module docstring)."""
     try:
         data, marks = load_with_marks(text)
     except Exception as exc:  # yaml.YAMLError and friends: report, never crash the check
@@ -669,6 +710,14 @@ def check_template_text(
         overlay_problems = _apply_applicant_overlay(data, *applicant_overlay)
         if overlay_problems:
             return None, overlay_problems
+    if subject_overlay is not None:
+        overlay_problems = _apply_subject_overlay(data, *subject_overlay)
+        if overlay_problems:
+            return None, overlay_problems
+    if data.get("subject", DEFAULT_SUBJECT) == "district" and data.get("applicant", DEFAULT_APPLICANT) != "county":
+        where = (subject_overlay[1], 1) if subject_overlay is not None else (file, line_of(marks, ("subject",)))
+        message = "填报对象为区（县）的表单，申报主体应为县级（区级）中小企业主管部门（applicant: county）"
+        return None, [Problem(where[0], "subject", where[1], message)]
     builder = _Builder(data, marks, file, catalogue or load_catalogue())
     template = builder.build()
     return template, builder.problems
@@ -683,12 +732,17 @@ def check_template_file(path: Path, catalogue: Catalogue | None = None) -> tuple
     who = applicant_overlay_path(path)
     who_raw = who.read_bytes() if who.is_file() else None
     who_overlay = (who_raw.decode("utf-8"), _relative(who)) if who_raw is not None else None
-    template, problems = check_template_text(raw.decode("utf-8"), file, catalogue, overlay, who_overlay)
+    what = subject_overlay_path(path)
+    what_raw = what.read_bytes() if what.is_file() else None
+    what_overlay = (what_raw.decode("utf-8"), _relative(what)) if what_raw is not None else None
+    template, problems = check_template_text(raw.decode("utf-8"), file, catalogue, overlay, who_overlay, what_overlay)
     if template is not None:
         if overlay_raw is not None:
             object.__setattr__(template, "overlay_sha256", hashlib.sha256(overlay_raw).hexdigest())
         if who_raw is not None:
             object.__setattr__(template, "applicant_overlay_sha256", hashlib.sha256(who_raw).hexdigest())
+        if what_raw is not None:
+            object.__setattr__(template, "subject_overlay_sha256", hashlib.sha256(what_raw).hexdigest())
         expected = (path.parent.name, path.stem)
         if (template.code, template.version) != expected:
             problems.append(
@@ -706,8 +760,8 @@ def template_files() -> list[Path]:
 
 
 def overlay_files() -> list[Path]:
-    """The overlays of older published versions: 填写方 (`<code>/<version>.filled_by.yaml`) and
-    申报主体 (`<code>/<version>.applicant.yaml`)."""
+    """The overlays of older published versions: 填写方 (`<code>/<version>.filled_by.yaml`),
+    申报主体 (`<code>/<version>.applicant.yaml`) and 填报对象 (`<code>/<version>.subject.yaml`)."""
     return sorted(p for suffix in OVERLAY_SUFFIXES for p in templates_dir().glob(f"*/*{suffix}"))
 
 
@@ -722,7 +776,9 @@ def _mtime(path: Path) -> int:
 
 
 @lru_cache(maxsize=64)
-def _load_cached(path_str: str, mtime_ns: int, overlay_mtime_ns: int = 0, applicant_mtime_ns: int = 0) -> Template:
+def _load_cached(
+    path_str: str, mtime_ns: int, overlay_mtime_ns: int = 0, applicant_mtime_ns: int = 0, subject_mtime_ns: int = 0
+) -> Template:
     template, problems = check_template_file(Path(path_str))
     if problems or template is None:
         raise TemplateError(problems)
@@ -735,7 +791,11 @@ def load_template(code: str, version: str) -> Template:
     if not path.is_file():
         raise TemplateNotFound(f"没有表单模板 {code} 的 {version} 版本")
     return _load_cached(
-        str(path), path.stat().st_mtime_ns, _mtime(overlay_path(path)), _mtime(applicant_overlay_path(path))
+        str(path),
+        path.stat().st_mtime_ns,
+        _mtime(overlay_path(path)),
+        _mtime(applicant_overlay_path(path)),
+        _mtime(subject_overlay_path(path)),
     )
 
 
@@ -746,7 +806,12 @@ def list_templates() -> list[TemplateInfo]:
     parsing the eight full YAML files each time cost about two seconds.
     """
     infos = [
-        _template_info(str(path), path.stat().st_mtime_ns, _mtime(applicant_overlay_path(path)))
+        _template_info(
+            str(path),
+            path.stat().st_mtime_ns,
+            _mtime(applicant_overlay_path(path)),
+            _mtime(subject_overlay_path(path)),
+        )
         for path in template_files()
     ]
     return sorted(infos, key=lambda i: (i.code, version_key(i.version)))
@@ -774,7 +839,9 @@ def current_templates() -> list[TemplateInfo]:
 
 
 @lru_cache(maxsize=128)
-def _template_info(path_str: str, mtime_ns: int, applicant_mtime_ns: int = 0) -> TemplateInfo:
+def _template_info(
+    path_str: str, mtime_ns: int, applicant_mtime_ns: int = 0, subject_mtime_ns: int = 0
+) -> TemplateInfo:
     import yaml
 
     path = Path(path_str)
@@ -786,6 +853,11 @@ def _template_info(path_str: str, mtime_ns: int, applicant_mtime_ns: int = 0) ->
     if applicant is None and who.is_file():  # check_templates validates the overlay
         with who.open(encoding="utf-8") as fh:
             applicant = (yaml.load(fh, Loader=loader) or {}).get("applicant")  # noqa: S506
+    subject = data.get("subject")
+    what = subject_overlay_path(path)
+    if subject is None and what.is_file():
+        with what.open(encoding="utf-8") as fh:
+            subject = (yaml.load(fh, Loader=loader) or {}).get("subject")  # noqa: S506
     return TemplateInfo(
         code=str(data.get("code", path.parent.name)),
         version=str(data.get("version", path.stem)),
@@ -794,4 +866,5 @@ def _template_info(path_str: str, mtime_ns: int, applicant_mtime_ns: int = 0) ->
         source=str(data.get("source", "")),
         file=_relative(path),
         applicant=str(applicant or DEFAULT_APPLICANT),
+        subject=str(subject or DEFAULT_SUBJECT),
     )

@@ -33,6 +33,15 @@ APPLICANT_KINDS: dict[str, str] = {
 }
 DEFAULT_APPLICANT = "operator"
 
+# 填报对象 (what a form is about, a template attribute `subject`): one cluster (the default: every
+# application, report and evaluation), or — the Shanghai district summary, 沪经信企〔2025〕73号
+# 附件2, written by the district department about its clusters as a whole — the district itself.
+SUBJECT_KINDS: dict[str, str] = {
+    "cluster": "集群",
+    "district": "区（县）",
+}
+DEFAULT_SUBJECT = "cluster"
+
 NUMERIC_KINDS = frozenset({"number", "year_series", "count_names", "standards_matrix", "computed"})
 
 
@@ -189,6 +198,8 @@ class Template:
     overlay_sha256: str = ""  # its 填写方 overlay (<code>/<version>.filled_by.yaml), if any
     applicant: str = DEFAULT_APPLICANT  # 申报（填报）主体: a key of APPLICANT_KINDS
     applicant_overlay_sha256: str = ""  # its 申报主体 overlay (<code>/<version>.applicant.yaml), if any
+    subject: str = DEFAULT_SUBJECT  # 填报对象: a key of SUBJECT_KINDS
+    subject_overlay_sha256: str = ""  # its 填报对象 overlay (<code>/<version>.subject.yaml), if any
     _fields: dict[str, Field] = field(default_factory=dict, repr=False, compare=False)
 
     @property

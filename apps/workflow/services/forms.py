@@ -51,7 +51,10 @@ def eligible_applicants(track: CampaignTrack, clusters: QuerySet[Cluster]) -> Qu
 
 
 def submission_open_form(*, actor: Any, submission: Submission) -> Any:
-    """开始填报: create the track's form for the submission's cluster and bind it (once)."""
+    """开始填报: create the track's form for the submission's cluster and bind it (once). A
+    district's submission (no cluster: the district summary, 沪经信企〔2025〕73号 附件2) opens a
+    district-level form (template `subject: district`) for the submission's district."""
+    from apps.filings.definitions import load_template
     from apps.filings.services import filing_create
 
     with transaction.atomic():
@@ -74,11 +77,15 @@ def submission_open_form(*, actor: Any, submission: Submission) -> Any:
         track = locked.track
         if track is None or not track.template_code:
             raise ServiceError(f"工作通知未指定“{wf.title}”的填报模板，请联系发文单位。", field="template")
+        subject: dict[str, Any] = {"cluster": locked.cluster}
         if locked.cluster is None:
-            raise ServiceError("该事项没有关联集群，不能新建填报表单。")
+            version = track.template_version or None
+            if version is not None and load_template(track.template_code, version).subject != "district":
+                raise ServiceError("该事项没有关联集群，通知指定的表单须按集群填写，不能新建填报表单。")
+            subject = {"district": locked.district}
         filing = filing_create(
             actor=actor,
-            cluster=locked.cluster,
+            **subject,
             template_code=track.template_code,
             template_version=track.template_version or None,
             reporting_year=locked.year,

@@ -58,3 +58,11 @@ def test_the_district_department_applies_with_the_published_2025_summary_through
     digest = hashlib.sha256(overlay.read_bytes()).hexdigest()
     assert summary.applicant == "county" and summary.applicant_overlay_sha256 == digest
     assert read_manifest()["sh_district_summary/2025.applicant.yaml"] == digest
+
+
+def test_the_published_2025_summary_is_about_the_district_through_its_listed_subject_overlay(summary) -> None:
+    overlay = Path(settings.BASE_DIR) / "data" / "form_templates" / "sh_district_summary" / "2025.subject.yaml"
+    digest = hashlib.sha256(overlay.read_bytes()).hexdigest()
+    assert summary.subject == "district" and summary.subject_overlay_sha256 == digest
+    assert read_manifest()["sh_district_summary/2025.subject.yaml"] == digest
+    assert load_template("sh_annual_report", "2025").subject == "cluster"

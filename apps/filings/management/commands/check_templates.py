@@ -12,6 +12,7 @@ from apps.filings.definitions.loader import (
     overlay_files,
     overlay_path,
     overlay_template_path,
+    subject_overlay_path,
     template_files,
     templates_dir,
 )
@@ -45,8 +46,8 @@ class Command(BaseCommand):
             name = f"{path.parent.name}/{path.name}"
             if template is not None and template.is_published and name not in listed:
                 published_unlisted.append(name)
-            # its 填写方 and 申报主体 overlays: published with their version
-            for extra in (overlay_path(path), applicant_overlay_path(path)):
+            # its 填写方, 申报主体 and 填报对象 overlays: published with their version
+            for extra in (overlay_path(path), applicant_overlay_path(path), subject_overlay_path(path)):
                 extra_name = f"{path.parent.name}/{extra.name}"
                 if extra.is_file() and template is not None and template.is_published and extra_name not in listed:
                     published_unlisted.append(extra_name)
