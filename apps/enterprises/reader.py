@@ -4,7 +4,7 @@ Before any parser touches the bytes: the file must not be empty, must really be 
 its name says (an .xlsx is a zip with a workbook, an .xls an OLE2 compound file), an .xlsx's
 declared uncompressed sizes must stay under a limit (zip bombs) and its data sheet is streamed
 once, bounded, to find formula cells (calamine returns their cached values without saying
-so) — in a second thread while calamine parses the sheet, which releases the GIL. Rows are
+so) — by a second interpreter while calamine parses the sheet (formula_scan.py). Rows are
 then read with python-calamine; runs of empty rows end the sheet, so a million formatted empty
 rows cost nothing. Every refusal is a `ReadError` with a Chinese message.
 """
@@ -13,20 +13,23 @@ from __future__ import annotations
 
 import csv
 import io
-import re
+import json
+import subprocess
+import sys
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
-from xml.etree import ElementTree
 
 import python_calamine
 from django.conf import settings
 
+from . import formula_scan
 from .columns import HEADER_INDEX, IGNORED_HEADERS, normalise_header
 
 ACCEPTED_EXTENSIONS = (".xlsx", ".xls", ".csv")
@@ -59,13 +62,6 @@ def col_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         out = chr(65 + rem) + out
     return out
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n - 1
 
 
 @dataclass
@@ -137,72 +133,52 @@ def _decode_csv(data: bytes) -> str:
     raise ReadError("CSV 文件编码无法识别，请另存为 UTF-8 编码的 CSV 后再导入。")
 
 
-_SHEET_RE = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]+)(\d+)\"[^>]*?(?<!/)>\s*<(?:\w+:)?f\b")
-
-
-def _sheet_xml_path(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
-    """Path of the named sheet's XML inside the workbook (via workbook.xml and its rels)."""
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))  # noqa: S314 - size checked, zip-local
-    rid = None
-    for sheet in wb.iterfind("m:sheets/m:sheet", ns):
-        if sheet.get("name") == sheet_name:
-            rid = sheet.get(rel_ns)
-            break
-    if rid is None or "xl/_rels/workbook.xml.rels" not in zf.namelist():
-        return None
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
-    for rel in rels:
-        if rel.get("Id") == rid:
-            target = rel.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return None
+SUBPROCESS_SCAN_FROM_BYTES = 2 * 1024 * 1024  # smaller files are scanned in-process (faster than a start-up)
 
 
 def find_formulas(data: bytes, sheet_name: str) -> set[tuple[int, int]]:
-    """(row, col) of formula cells in the sheet, streaming its XML with a hard byte cap.
-
-    Reading through zipfile also verifies the declared size and CRC: a forged header fails here.
-    """
-    found: set[tuple[int, int]] = set()
-    limit = max_uncompressed_bytes()
+    """(row, col) of the sheet's formula cells (see formula_scan.py); raises ReadError."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            path = _sheet_xml_path(zf, sheet_name)
-            if path is None or path not in zf.namelist():
-                return found
-            read = 0
-            tail = b""
-            with zf.open(path) as fh:
-                while True:
-                    chunk = fh.read(1 << 20)
-                    if not chunk:
-                        break
-                    read += len(chunk)
-                    if read > limit:
-                        raise ReadError("文件解压后超过上限，已拒绝。")
-                    buf = tail + chunk
-                    cut = buf.rfind(b"<", max(0, len(buf) - 400))
-                    head, tail = (buf[:cut], buf[cut:]) if cut > 0 else (buf, b"")
-                    if b"<f" in head or b":f" in head:
-                        for m in _SHEET_RE.finditer(head):
-                            found.add((int(m.group(2)), _col_index(m.group(1).decode())))
-                    if len(tail) > 4096:  # no tag start near the end: keep scanning bounded
-                        tail = tail[-400:]
-                for m in _SHEET_RE.finditer(tail):
-                    found.add((int(m.group(2)), _col_index(m.group(1).decode())))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ElementTree.ParseError):
-        raise ReadError("Excel 文件已损坏或声明的大小与实际内容不符，已拒绝。") from None
-    return found
+        return formula_scan.find_formulas(data, sheet_name, max_uncompressed_bytes())
+    except formula_scan.ScanError as exc:
+        raise ReadError(str(exc)) from None
+
+
+def _start_formula_scan(data: bytes, sheet_name: str) -> Callable[[], set[tuple[int, int]]]:
+    """Start looking for formula cells; returns the function that waits for them.
+
+    A large file is scanned by a second interpreter (formula_scan.py run as a script), on the
+    machine's other core while calamine parses here; a small one, or when no process can be
+    started, in this process when the result is asked for.
+    """
+    if len(data) < SUBPROCESS_SCAN_FROM_BYTES:
+        return partial(find_formulas, data, sheet_name)
+    command = [sys.executable, "-I", "-S", formula_scan.__file__, sheet_name, str(max_uncompressed_bytes())]
+    try:
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603 - this interpreter, no shell
+    except OSError:
+        return partial(find_formulas, data, sheet_name)
+    outcome: dict[str, tuple[bytes, bytes]] = {}
+    feeder = threading.Thread(target=lambda: outcome.update(out=proc.communicate(data)), daemon=True)
+    feeder.start()  # waits on the pipes, without the GIL
+
+    def result() -> set[tuple[int, int]]:
+        feeder.join()
+        out, err = outcome.get("out", (b"", b""))
+        if proc.returncode == 0:
+            return {(int(r), int(c)) for r, c in json.loads(out)}
+        if proc.returncode == 2:
+            raise ReadError(err.decode("utf-8", "replace") or formula_scan.DAMAGED)
+        return find_formulas(data, sheet_name)  # the scanner itself failed: scan here
+
+    return result
 
 
 def _iter_rows(
     data: bytes, kind: str
-) -> tuple[str, Iterator[list[Any]], int | None, Future[set[tuple[int, int]]] | None]:
-    """The data sheet's name, rows and declared height and, for an .xlsx, its formula cells (a
-    future: they are looked for in a second thread while calamine parses the sheet — it releases
-    the GIL while parsing — so on a machine with a spare core the scan costs no time)."""
+) -> tuple[str, Iterator[list[Any]], int | None, Callable[[], set[tuple[int, int]]] | None]:
+    """The data sheet's name, rows and declared height and, for an .xlsx, the function giving its
+    formula cells (looked for while calamine parses the sheet: `_start_formula_scan`)."""
     if kind == "csv":
         text = _decode_csv(data)
         return "CSV", (list(r) for r in csv.reader(io.StringIO(text))), None, None
@@ -216,12 +192,14 @@ def _iter_rows(
         raise
     except Exception:  # calamine raises several error types for damaged files
         raise ReadError("Excel 文件无法读取（文件损坏、加密或不是工作簿）。") from None
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        formulas = pool.submit(find_formulas, data, name) if kind == "xlsx" else None
-        try:
-            sheet = wb.get_sheet_by_name(name)
-        except Exception:
-            raise ReadError("Excel 文件无法读取（文件损坏、加密或不是工作簿）。") from None
+    formulas = _start_formula_scan(data, name) if kind == "xlsx" else None
+    try:
+        sheet = wb.get_sheet_by_name(name)
+    except Exception:
+        if formulas is not None:
+            with suppress(ReadError):
+                formulas()  # the scanner's process is waited for, not left behind
+        raise ReadError("Excel 文件无法读取（文件损坏、加密或不是工作簿）。") from None
     return name, iter(sheet.iter_rows()), sheet.height, formulas
 
 
@@ -333,7 +311,7 @@ def read_sheet(data: bytes, name: str) -> RawSheet:
             "没有找到表头行：前 30 行中没有一行包含“统一社会信用代码”“企业名称”等列名。请使用下载的模板，或检查列名。"
         )
     header_idx, columns, headers, unknown = found
-    formulas = formulas_found.result() if formulas_found is not None else set()
+    formulas = formulas_found() if formulas_found is not None else set()
     estimate = max(0, height - header_idx - 1) if height is not None else None
     return RawSheet(
         sheet_name,
