@@ -2,17 +2,18 @@
 
 A preview writes the uploaded list into a PENDING `FirmList` while it validates (`ListWriter`):
 
-- on PostgreSQL a second thread with its own connection takes each validated block of 10,000
-  rows and, in one transaction per block, inserts the firms it does not know yet (by credit
-  code), draws the rows' ids from the sequence and COPYs the rows and their qualifications
-  straight into their tables. The database parses, stores, indexes and checks them on the other
-  core while Python validates the next block;
+- on PostgreSQL two threads, each with its own connection, take the validated blocks of 10,000
+  rows and, in one transaction per block, look up the block's firms by credit code and COPY in
+  the new ones, draw the rows' ids from the sequence and COPY the rows and their qualifications
+  straight into their tables (the text built column by column). The database parses, stores
+  and indexes them on the other core while Python validates the next block;
 - on other backends (SQLite: development, demo, tests) the same happens inline, block by block,
   through `bulk_create`.
 
 Confirming the import (`activate_list`) then writes almost nothing, however long the list: the
 size overrides of firms still listed are carried over, renamed firms are renamed (with their
-name history), and the pending list becomes current while the previous one is kept as history.
+name history), and the pending list becomes current. The previous one is marked superseded (its
+record stays, as the history of imports) and its rows are purged by a background task.
 A preview that finds errors, is cancelled or is abandoned has its pending list deleted
 (`delete_list`), with the firms it alone had introduced: the current list never changed.
 
@@ -37,7 +38,7 @@ from django.db.models import Min
 from .importer import ROW_FIELDS, ParsedRow
 from .models import SME_SIZES, Firm, FirmList, FirmName, FirmQualification, FirmYear, ListStatus
 
-# The FirmYear columns a list row fills, in the order `_row_values` gives them.
+# The FirmYear columns a list row fills, in the order `_copy_block` writes them.
 ROW_COLUMNS: tuple[str, ...] = (
     "id",
     "firm_list",
