@@ -113,6 +113,9 @@ class Firm(models.Model):
     # Unique by a constraint rather than `unique=True`: on PostgreSQL the latter adds a second
     # (varchar_pattern_ops) index for LIKE 'x%' that no query uses (the list search is
     # icontains), and every imported firm would pay for maintaining it.
+    # On PostgreSQL the column has the "C" collation (migration 0005: the codes are ASCII, and
+    # byte-wise comparison makes the unique index cheaper to search); an AlterField of this
+    # column must keep it.
     credit_code = models.CharField("统一社会信用代码", max_length=18)
     name = models.CharField("企业名称（现名）", max_length=200)
     # Database defaults too: the list writer COPYs firms and rows without these columns, and

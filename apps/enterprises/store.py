@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any
 
+import psycopg
 from django.db import IntegrityError, connection, connections, models, transaction
 from django.db.models import Min
 
@@ -56,9 +57,10 @@ ROW_COLUMNS: tuple[str, ...] = (
 _DB_DEFAULTS = ("updated_at",)  # filled by the database (db_default), not COPYed
 QUALIFICATION_COLUMNS: tuple[str, ...] = ("firm_year", "kind", "level", "year")
 ANALYZE_FROM_ROWS = 1000
+# Only the columns the pages, totals and checks filter or join on: each column costs the sample.
 ANALYZED: dict[type[models.Model], tuple[str, ...]] = {
-    FirmYear: ("cluster", "year", "firm_list", "firm", "leading_industry_related", "is_sme", "size"),
-    FirmQualification: ("firm_year", "kind", "level"),
+    FirmYear: ("cluster", "year", "firm_list", "firm"),
+    FirmQualification: ("firm_year",),
 }
 _SME = frozenset(str(s) for s in SME_SIZES)
 
@@ -161,6 +163,10 @@ class ListWriter:
     def _run(self) -> None:
         ended = False
         try:
+            # This connection only writes pending blocks, which need not wait for the disk:
+            # after a crash the preview is simply run again (its list is deleted as stale). The
+            # commit that makes a list current is an ordinary, synchronous one.
+            _execute("SET synchronous_commit = off")
             while (rows := self._blocks.get()) is not None:
                 if self._error is None:
                     self._write(rows)
@@ -174,12 +180,18 @@ class ListWriter:
             connections.close_all()  # this thread's connection
 
     def _write(self, rows: list[ParsedRow]) -> None:
-        with transaction.atomic():
-            firm_ids = _firm_ids(rows)
-            if connection.vendor == "postgresql":
-                written = _copy_block(self.firm_list, rows, firm_ids)
-            else:
-                written = _insert_block(self.firm_list, rows, firm_ids)
+        if connection.vendor != "postgresql":
+            with transaction.atomic():
+                written = _insert_block(self.firm_list, rows, _firm_ids(rows))
+        else:
+            try:
+                with transaction.atomic():
+                    written = _copy_block(self.firm_list, rows, _firm_ids_postgresql(rows, racing=False))
+            except (IntegrityError, psycopg.errors.UniqueViolation):  # COPY's errors are psycopg's own
+                # Another import inserted one of this block's new firms meanwhile: the block is
+                # written again, its firms inserted by INSERT … ON CONFLICT DO NOTHING.
+                with transaction.atomic():
+                    written = _copy_block(self.firm_list, rows, _firm_ids_postgresql(rows, racing=True))
         with self._lock:
             self.rows += len(rows)
             self.qualifications += written
@@ -189,8 +201,6 @@ def _firm_ids(rows: list[ParsedRow]) -> dict[str, int]:
     """Credit code → firm id for a block, inserting the firms not known yet under their listed
     name (a known firm keeps its name until the list is confirmed: `activate_list` renames)."""
     codes = [r.code for r in rows]
-    if connection.vendor == "postgresql":
-        return _firm_ids_postgresql(rows, codes)
     Firm.objects.bulk_create(
         [Firm(credit_code=r.code, name=r.data[0]) for r in rows],
         ignore_conflicts=True,
@@ -202,45 +212,50 @@ def _firm_ids(rows: list[ParsedRow]) -> dict[str, int]:
     return ids
 
 
-def _firm_ids_postgresql(rows: list[ParsedRow], codes: list[str]) -> dict[str, int]:
-    """PostgreSQL: the known firms looked up, the others COPYed in with ids drawn first.
-
-    The codes travel as one JSON text (a Python list bound as an array is converted element by
-    element, ten times slower). Should another import insert one of these firms meanwhile, the
-    COPY fails on the unique code and the block falls back to INSERT … ON CONFLICT DO NOTHING.
-    """
-    firm, code, name = _table(Firm), _col(Firm, "credit_code"), _col(Firm, "name")
-    columns = ", ".join([_q("id"), code, name])  # created_at, updated_at: the database's now()
-    lookup = f"SELECT f.{code}, f.{_q('id')} FROM json_array_elements_text(%s::json) AS c JOIN {firm} f ON f.{code} = c"  # noqa: S608
+def _known_firms(codes: list[str]) -> dict[str, int]:
+    """PostgreSQL: credit code → id of the firms already known. The codes travel as one JSON
+    text: a Python list bound as an array is converted element by element, ten times slower."""
+    firm, code = _table(Firm), _col(Firm, "credit_code")
     with connection.cursor() as cur:
-        cur.execute(lookup, [json.dumps(codes)])
-        ids: dict[str, int] = dict(cur.fetchall())
-        new = [r for r in rows if r.code not in ids]
-        if not new:
-            return ids
-        try:
-            with transaction.atomic():
-                cur.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [
-                        Firm._meta.db_table,
-                        len(new),
-                    ],
-                )
-                new_ids = [i for (i,) in cur.fetchall()]
-                text = _copy_text([map(str, new_ids), [r.code for r in new], _text_column([r.data[0] for r in new])])
-                with cur.cursor.copy(f"COPY {firm} ({columns}) FROM STDIN") as copy:
-                    copy.write(text)
-            ids.update(zip((r.code for r in new), new_ids, strict=True))
-        except IntegrityError:
+        cur.execute(
+            f"SELECT f.{code}, f.{_q('id')} FROM json_array_elements_text(%s::json) AS c "  # noqa: S608
+            f"JOIN {firm} f ON f.{code} = c",
+            [json.dumps(codes)],
+        )
+        return dict(cur.fetchall())
+
+
+def _firm_ids_postgresql(rows: list[ParsedRow], *, racing: bool) -> dict[str, int]:
+    """`_firm_ids` on PostgreSQL: the known firms looked up, the new ones COPYed in with ids
+    drawn first — or, `racing` another import that inserted some of them since, inserted by
+    INSERT … ON CONFLICT DO NOTHING and looked up again."""
+    firm, code, name = _table(Firm), _col(Firm, "credit_code"), _col(Firm, "name")
+    ids = _known_firms([r.code for r in rows])
+    new = [r for r in rows if r.code not in ids]
+    if not new:
+        return ids
+    with connection.cursor() as cur:
+        if racing:
             cur.execute(
                 f"INSERT INTO {firm} ({code}, {name}) "  # noqa: S608
                 "SELECT e ->> 0, e ->> 1 FROM json_array_elements(%s::json) AS e "
                 f"ON CONFLICT ({code}) DO NOTHING",
                 [json.dumps([(r.code, r.data[0]) for r in new], ensure_ascii=False)],
             )
-            cur.execute(lookup, [json.dumps([r.code for r in new])])
-            ids.update(cur.fetchall())
+            return ids | _known_firms([r.code for r in new])
+        cur.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [
+                Firm._meta.db_table,
+                len(new),
+            ],
+        )
+        new_ids = [i for (i,) in cur.fetchall()]
+        # created_at, updated_at: the database's now() (db_default)
+        text = _copy_text([map(str, new_ids), [r.code for r in new], _text_column([r.data[0] for r in new])])
+        with cur.cursor.copy(f"COPY {firm} ({_q('id')}, {code}, {name}) FROM STDIN") as copy:
+            copy.write(text)
+    ids.update(zip((r.code for r in new), new_ids, strict=True))
     return ids
 
 

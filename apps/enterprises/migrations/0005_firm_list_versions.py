@@ -25,6 +25,13 @@ def lists_for_existing_rows(apps, schema_editor):
         rows.update(firm_list=firm_list)
 
 
+def bytewise_credit_codes(apps, schema_editor):
+    """PostgreSQL: credit codes (ASCII letters and digits) compared byte by byte, not by the
+    database's language rules: the unique index is searched 10,000 times per imported block."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute('ALTER TABLE "enterprises_firm" ALTER COLUMN "credit_code" TYPE varchar(18) COLLATE "C"')
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -154,6 +161,7 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['cluster', 'year', 'firm_list'], name='enterprises_cluster_28939a_idx'),
         ),
         migrations.RunPython(lists_for_existing_rows, migrations.RunPython.noop),
+        migrations.RunPython(bytewise_credit_codes, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='firmyear',
             name='firm_list',

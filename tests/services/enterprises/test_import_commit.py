@@ -24,7 +24,7 @@ from apps.enterprises.models import (
     ListStatus,
 )
 from apps.enterprises.totals import cluster_totals
-from tests.factories_enterprises import FirmYearFactory, firm_row, make_code, xlsx_bytes
+from tests.factories_enterprises import FirmFactory, FirmYearFactory, firm_row, make_code, xlsx_bytes
 
 
 def row_data(**values):
@@ -305,3 +305,23 @@ def test_no_path_leaves_a_row_without_its_list_or_firm(world, django_capture_on_
     assert step(lambda: commit(world, failed)).status == ImportStatus.FAILED
     step(world.cluster_pudong.delete)  # Django's cascade, without database constraints
     assert not FirmYear.all_lists.exists() and not FirmList.objects.exists()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the COPY path of firms: scripts/test.sh's PostgreSQL phase runs it")
+def test_a_firm_inserted_by_another_import_meanwhile_is_taken_not_duplicated(world, monkeypatch):
+    known = FirmFactory(credit_code=make_code(2), name="另一次导入刚写入的企业")
+    lookups = []
+    real = store._known_firms
+
+    def not_yet_there_at_first(codes):
+        lookups.append(codes)
+        return {} if len(lookups) == 1 else real(codes)  # the first lookup ran before it was inserted
+
+    monkeypatch.setattr(store, "_known_firms", not_yet_there_at_first)
+    batch = upload(world, [firm_row(1), firm_row(2), firm_row(3)])
+    assert batch.status == ImportStatus.PREVIEW
+    assert len(lookups) >= 2  # the block was written again after the COPY met the firm
+    assert Firm.objects.filter(credit_code=make_code(2)).get().pk == known.pk
+    commit(world, batch)
+    assert FirmYear.objects.get(firm__credit_code=make_code(2)).firm_id == known.pk
+    assert len(listed(world)) == 3
