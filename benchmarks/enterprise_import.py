@@ -24,7 +24,7 @@ seconds of this process and of its PostgreSQL backends (the main connection's an
 writer connections', read from /proc when the server runs on this machine) are printed as well.
 
 What is timed is the product path with every check: the reader (safety checks; formula cells
-looked for by a second interpreter while calamine parses), validation in blocks of 10,000 rows
+looked for by a second interpreter while calamine parses), validation in blocks of 5,000 rows
 parsed column by column (credit-code checksum, duplicates, required cells, size class,
 warnings, qualification rules, year-on-year warnings), the comparison with the current list,
 the pending list written by two writer connections while the next block is validated (firms

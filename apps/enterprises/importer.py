@@ -34,7 +34,9 @@ from .sme_size import Industry, SizeClass, classify_size
 
 MAX_SHOWN_ERRORS = 500
 PREVIEW_ROWS = 10
-PROGRESS_EVERY = 10_000
+# Rows per block: small enough that the writers' last block after the validation ends is short,
+# large enough that per-block round trips stay few (5,000 measured best at 100,000 rows).
+PROGRESS_EVERY = 5_000
 
 # Qualifications reserved to SMEs (a large firm holding one is suspicious).
 SME_ONLY_KINDS = (QualificationKind.SPECIALISED, QualificationKind.INNOVATIVE_SME, QualificationKind.LITTLE_GIANT)

@@ -2,7 +2,7 @@
 
 A preview writes the uploaded list into a PENDING `FirmList` while it validates (`ListWriter`):
 
-- on PostgreSQL two threads, each with its own connection, take the validated blocks of 10,000
+- on PostgreSQL two threads, each with its own connection, take the validated blocks of 5,000
   rows and, in one transaction per block, look up the block's firms by credit code and COPY in
   the new ones, draw the rows' ids from the sequence and COPY the rows and their qualifications
   straight into their tables (the text built column by column). The database parses, stores
