@@ -74,6 +74,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -597,29 +598,46 @@ def subject_overlay_path(template_path: Path) -> Path:
     return template_path.with_name(template_path.stem + SUBJECT_OVERLAY_SUFFIX)
 
 
+def _read_overlay(
+    data: dict[str, Any], text: str, file: str, *, keys: set[str], what: str, shape: str
+) -> tuple[dict[str, Any], Callable[[PathT, str], Problem], list[Problem]]:
+    """An overlay file read and checked as a whole: a mapping of exactly `keys`, naming the
+    template's own code and version. Returns it, a problem maker for its paths, and its problems
+    (the overlay is applied only when there are none)."""
+    try:
+        raw, marks = load_with_marks(text)
+    except Exception as exc:  # yaml.YAMLError and friends
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        return (
+            {},
+            lambda path, message: Problem(file, "(根)", line, message),
+            [Problem(file, "(根)", line, f"YAML 语法错误：{exc}")],
+        )
+
+    def problem(path: PathT, message: str) -> Problem:
+        return Problem(file, path_text(path), line_of(marks, path), message)
+
+    if not isinstance(raw, dict):
+        return {}, problem, [problem((), f"{what}补充文件应为映射：{shape}")]
+    problems = [problem((k,), f"不认识的属性“{k}”") for k in raw if k not in keys]
+    problems += [problem((), f"缺少必填属性“{k}”") for k in sorted(keys) if k not in raw]
+    if not problems and (str(raw["code"]), str(raw["version"])) != (str(data.get("code")), str(data.get("version"))):
+        problems = [problem(("code",), f"{what}补充文件应对应 {data.get('code')} 的 {data.get('version')} 版本")]
+    return raw, problem, problems
+
+
 def _apply_attribute_overlay(
     data: dict[str, Any], text: str, file: str, *, attr: str, kinds: dict[str, str], what: str
 ) -> list[Problem]:
     """Set the template data's `attr` (applicant: 申报主体, subject: 填报对象) as its overlay says;
     returns the overlay's problems (then nothing is applied)."""
     keys = {"code", "version", "source", attr}
-    try:
-        raw, marks = load_with_marks(text)
-    except Exception as exc:  # yaml.YAMLError and friends
-        mark = getattr(exc, "problem_mark", None)
-        return [Problem(file, "(根)", mark.line + 1 if mark is not None else 1, f"YAML 语法错误：{exc}")]
-
-    def problem(path: PathT, message: str) -> Problem:
-        return Problem(file, path_text(path), line_of(marks, path), message)
-
-    if not isinstance(raw, dict):
-        return [problem((), f"{what}补充文件应为映射：code、version、source、{attr}")]
-    problems = [problem((k,), f"不认识的属性“{k}”") for k in raw if k not in keys]
-    problems += [problem((), f"缺少必填属性“{k}”") for k in sorted(keys) if k not in raw]
+    raw, problem, problems = _read_overlay(
+        data, text, file, keys=keys, what=what, shape=f"code、version、source、{attr}"
+    )
     if problems:
         return problems
-    if (str(raw["code"]), str(raw["version"])) != (str(data.get("code")), str(data.get("version"))):
-        return [problem(("code",), f"{what}补充文件应对应 {data.get('code')} 的 {data.get('version')} 版本")]
     value = raw[attr]
     if value not in kinds:
         named = "、".join(f"{k}（{label}）" for k, label in kinds.items())
@@ -641,23 +659,11 @@ def _apply_subject_overlay(data: dict[str, Any], text: str, file: str) -> list[P
 def _apply_overlay(data: dict[str, Any], text: str, file: str) -> list[Problem]:
     """Set `filled_by` on the template data's fields as the overlay says; returns its problems
     (then nothing is applied)."""
-    try:
-        raw, marks = load_with_marks(text)
-    except Exception as exc:  # yaml.YAMLError and friends
-        mark = getattr(exc, "problem_mark", None)
-        return [Problem(file, "(根)", mark.line + 1 if mark is not None else 1, f"YAML 语法错误：{exc}")]
-
-    def problem(path: PathT, message: str) -> Problem:
-        return Problem(file, path_text(path), line_of(marks, path), message)
-
-    if not isinstance(raw, dict):
-        return [problem((), "填写方补充文件应为映射：code、version、source、fields")]
-    problems = [problem((k,), f"不认识的属性“{k}”") for k in raw if k not in _OVERLAY_KEYS]
-    problems += [problem((), f"缺少必填属性“{k}”") for k in sorted(_OVERLAY_KEYS) if k not in raw]
+    raw, problem, problems = _read_overlay(
+        data, text, file, keys=set(_OVERLAY_KEYS), what="填写方", shape="code、version、source、fields"
+    )
     if problems:
         return problems
-    if (str(raw["code"]), str(raw["version"])) != (str(data.get("code")), str(data.get("version"))):
-        return [problem(("code",), f"填写方补充文件应对应 {data.get('code')} 的 {data.get('version')} 版本")]
     fields = raw["fields"]
     if not isinstance(fields, dict) or not fields:
         return [problem(("fields",), "fields 应为“字段代码: 填写方”的映射，且不能为空")]

@@ -17,19 +17,9 @@ from apps.filings.definitions import current_templates, list_templates, load_tem
 from apps.filings.definitions.loader import check_template_text
 from apps.filings.definitions.manifest import read_manifest
 
-HEAD = """\
-code: demo
-version: "1"
-title: 演示表
-source: 测试
-status: published
-data_years: [2024]
-sections:
-  - key: s1
-    title: 基本情况
-    fields:
-      - {key: name, label: 集群名称, kind: text, max_chars: 50}
-"""
+from .demo_texts import demo_template
+
+HEAD = demo_template()
 OVERLAY = """\
 code: demo
 version: "1"

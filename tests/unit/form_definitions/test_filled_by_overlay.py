@@ -17,25 +17,13 @@ from apps.filings.definitions import load_template
 from apps.filings.definitions.loader import check_template_text
 from apps.filings.definitions.manifest import read_manifest
 
-HEAD = """\
-code: demo
-version: "1"
-title: 演示表
-source: 测试
-status: published
-data_years: [2024]
-sections:
-  - key: s1
-    title: 基本情况
-    fields:
-      - {key: name, label: 集群名称, kind: text, max_chars: 50}
-      - {key: opinion, label: 区级中小企业主管部门推荐意见, kind: text, max_chars: 100, required: false}
-      - key: declaration
-        label: 真实性声明
-        kind: declaration
-        statement: 本单位承诺所填内容真实。
-        signers: [单位负责人（签字）]
-"""
+from .demo_texts import demo_template
+
+HEAD = demo_template(
+    "- {key: opinion, label: 区级中小企业主管部门推荐意见, kind: text, max_chars: 100, required: false}",
+    "- key: declaration\n  label: 真实性声明\n  kind: declaration\n"
+    "  statement: 本单位承诺所填内容真实。\n  signers: [单位负责人（签字）]",
+)
 OVERLAY = """\
 code: demo
 version: "1"

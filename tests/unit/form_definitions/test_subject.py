@@ -6,19 +6,9 @@ from __future__ import annotations
 
 from apps.filings.definitions.loader import check_template_text
 
-HEAD = """\
-code: demo
-version: "1"
-title: 演示表
-source: 测试
-status: published
-data_years: [2024]
-sections:
-  - key: s1
-    title: 基本情况
-    fields:
-      - {key: name, label: 名称, kind: text, max_chars: 50}
-"""
+from .demo_texts import demo_template
+
+HEAD = demo_template()
 COUNTY = 'code: demo\nversion: "1"\nsource: 测试\napplicant: county\n'
 DISTRICT = 'code: demo\nversion: "1"\nsource: 73号 附件2\nsubject: district\n'
 
