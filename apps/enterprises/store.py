@@ -36,6 +36,7 @@ import psycopg
 from django.db import IntegrityError, connection, connections, models, transaction
 from django.db.models import Min
 
+from . import importer
 from .importer import ROW_FIELDS, ParsedRow
 from .models import SME_SIZES, Firm, FirmList, FirmName, FirmQualification, FirmYear, ListStatus
 
@@ -119,15 +120,18 @@ class ListWriter:
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._blocks: queue.Queue[list[ParsedRow] | None] = queue.Queue(maxsize=2 * WRITER_THREADS)
-        if threaded:
-            for n in range(WRITER_THREADS):
-                thread = threading.Thread(target=self._run, name=f"firm-list-{firm_list.pk}-{n}", daemon=True)
-                thread.start()
-                self._threads.append(thread)
+        self._threaded = threaded
 
     def send(self, rows: list[ParsedRow]) -> None:
         if not rows or self._error is not None:
             return
+        # The threads (and their connections) start with the first full block: a list that fits
+        # in one block has nothing to overlap with and is written here, at once.
+        if self._threaded and not self._threads and len(rows) >= importer.PROGRESS_EVERY:
+            for n in range(WRITER_THREADS):
+                thread = threading.Thread(target=self._run, name=f"firm-list-{self.firm_list.pk}-{n}", daemon=True)
+                thread.start()
+                self._threads.append(thread)
         if not self._threads:
             self._write(rows)
         else:

@@ -2,6 +2,7 @@
 the commit makes it current (overrides kept, the previous list kept as history), and a changed
 upload or pending list is refused."""
 
+import threading
 from decimal import Decimal
 
 import pytest
@@ -262,21 +263,25 @@ def test_a_list_row_is_stored_as_validated_whatever_characters_it_holds(world, t
 )
 @pytest.mark.django_db(transaction=True)
 def test_on_postgresql_a_second_connection_writes_the_list_while_the_preview_validates(world, monkeypatch):
-    threads = []
-    start = store.ListWriter.__init__
+    writers = []
+    write = store.ListWriter._write
 
-    def recording(self, firm_list, *, threaded):
-        threads.append(threaded)
-        start(self, firm_list, threaded=threaded)
+    def recording(self, rows):
+        writers.append(threading.current_thread().name)
+        write(self, rows)
 
-    monkeypatch.setattr(store.ListWriter, "__init__", recording)
+    monkeypatch.setattr(store.ListWriter, "_write", recording)
     monkeypatch.setattr(importer, "PROGRESS_EVERY", 4)  # several blocks
     batch = upload(world, [firm_row(i) for i in range(10)])
-    assert threads == [True]
+    assert len(writers) == 3 and all(name.startswith("firm-list-") for name in writers)  # 4 + 4 + 2 rows
     pending = pending_of(batch)
     assert (pending.row_count, pending.qualification_count) == (10, batch.summary["qualification_count"])
     assert commit(world, batch).status == ImportStatus.COMMITTED
     assert len(listed(world)) == 10
+    writers.clear()
+    small = upload(world, [firm_row(i) for i in range(20, 23)], year=2023)  # one block, not a full one
+    assert small.status == ImportStatus.PREVIEW
+    assert writers == [threading.main_thread().name]  # written at once, without threads
 
 
 def orphans():
