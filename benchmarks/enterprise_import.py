@@ -8,10 +8,12 @@ postgres://postgres@127.0.0.1:5432/postgres, is only used to CREATE and DROP it)
 generates the spreadsheets (cached under the system temp dir: writing 100k rows with XlsxWriter
 takes longer than importing them) and prints:
 
-- the bare calamine read of the generated 100k-row xlsx (best of 2);
-- the full import of that file — upload and preview (read once, validate, classify, compare,
-  write the list as a pending version), commit (make that version current) and the totals
-  recomputed — and its ratio to the bare read (issue 4 targets: ≤ 10 s and ≤ 3×);
+- `--repeat` (3) runs, each with a generated 100k-row xlsx of other firms imported into a cluster
+  of its own: the bare calamine read of that file (best of 2) and the full import of that file
+  — upload and preview (read once, validate, classify, compare, write the list as a pending
+  version), commit (make that version current) and the totals recomputed — and its ratio to the
+  bare read; then the median run (issue 4 targets: ≤ 10 s and ≤ 3×), with the best and the worst
+  ratio (a shared machine's runs differ by 10–20 %);
 - the same file imported again (every row unchanged; the superseded version is purged by the
   background task, which the test settings run at once, so its cost is in the commit);
 - a 10k-row import through the web pages as a browser would do it: POST the upload, GET the
@@ -140,16 +142,17 @@ def bare_read(data: bytes) -> tuple[float, float]:
     return elapsed, cpu
 
 
-def build_world() -> dict[str, Any]:
-    from apps.orgs.models import Role
+def build_world(n: int = 0) -> dict[str, Any]:
+    """An operator and its cluster in a new district (the n-th: each measured import lists a
+    cluster of its own)."""
+    from apps.orgs.models import Organisation, OrgKind, Role
     from tests import factories as f
 
-    ministry = f.ministry()
-    sh = f.province(ministry)
-    jd = f.district(sh, "嘉定区经委", "嘉定区")
-    op = f.operator(jd, "嘉定演示园区运营公司")
-    cluster = f.ClusterFactory(name="上海市嘉定区智能传感器产业集群（基准测试）", district=jd, operator=op)
-    user = f.user_with(op, Role.OPERATOR_STAFF, username="bench_operator")
+    sh = Organisation.objects.filter(kind=OrgKind.PROVINCE).first() or f.province(f.ministry())
+    jd = f.district(sh, f"嘉定区经委{n}", "嘉定区")
+    op = f.operator(jd, f"嘉定演示园区运营公司{n}")
+    cluster = f.ClusterFactory(name=f"上海市嘉定区智能传感器产业集群（基准测试{n}）", district=jd, operator=op)
+    user = f.user_with(op, Role.OPERATOR_STAFF, username=f"bench_operator{n}")
     return {"operator": user, "cluster": cluster}
 
 
@@ -259,6 +262,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3, help="measured first imports (each of its own file)")
     args = parser.parse_args()
 
     _admin(f'CREATE DATABASE "{DB_NAME}"')
@@ -284,26 +288,32 @@ def main() -> None:
 
         load_catalogue()  # read once per process in real use; not part of an import
 
-        t = time.perf_counter()
+        # Each run imports a different file (other firms) into a cluster of its own, so every run
+        # is a first import of new firms; the bare read is the best of two reads of that file.
+        runs = []
+        for n in range(args.repeat):
+            t = time.perf_counter()
+            data = make_xlsx(args.rows, seed=1 + 10 * n)
+            ready = time.perf_counter() - t
+            bare, bare_cpu = min(bare_read(data) for _ in range(2))
+            r = service_import(world if n == 0 else build_world(n), data, 2023)
+            runs.append((r["total"] / bare, r, bare, bare_cpu))
+            steps = "; ".join(f"{k} {py:.2f} + {pg:.2f}" for k, (py, pg) in r["cpu"].items())
+            print(
+                f"run {n + 1}: {args.rows}-row xlsx {len(data) / 1e6:.1f} MB (ready in {ready:.1f} s); bare calamine "
+                f"read {bare:.2f} s (CPU {bare_cpu:.2f} s); full import {r['total']:.2f} s = upload+preview "
+                f"{r['preview']:.2f} s + commit {r['commit']:.2f} s + totals {r['totals']:.2f} s; ratio "
+                f"{r['total'] / bare:.2f}x; CPU (this process + its PostgreSQL backends): {steps}; "
+                f"firms={r['firms']} output={r['output']} 亿元"
+            )
+        runs.sort(key=lambda run: run[0])
+        ratio, r, bare, _cpu = runs[len(runs) // 2]
+        verdict = "met" if r["total"] <= 10 and ratio <= 3 else "NOT met"
+        print(
+            f"full import ({args.rows} rows), median of {len(runs)} runs: {r['total']:.2f} s, ratio to the bare read "
+            f"{ratio:.2f}x (best {runs[0][0]:.2f}x, worst {runs[-1][0]:.2f}x); targets ≤ 10 s and ≤ 3x: {verdict}"
+        )
         big = make_xlsx(args.rows)
-        print(f"{args.rows}-row xlsx: {len(big) / 1e6:.1f} MB (ready in {time.perf_counter() - t:.1f} s)")
-        bare, bare_cpu = min(bare_read(big) for _ in range(2))
-        print(f"bare calamine read ({args.rows} rows): {bare:.2f} s (CPU {bare_cpu:.2f} s)")
-        r = service_import(world, big, 2023)
-        verdict = "met" if r["total"] <= 10 and r["total"] <= 3 * bare else "NOT met"
-        print(
-            f"full import ({args.rows} rows): {r['total']:.2f} s = upload+preview {r['preview']:.2f} s "
-            f"+ commit {r['commit']:.2f} s + totals {r['totals']:.2f} s; ratio to bare read {r['total'] / bare:.1f}x "
-            f"(targets ≤ 10 s and ≤ 3x: {verdict}); firms={r['firms']} output={r['output']} 亿元"
-        )
-        steps = "; ".join(f"{k} {py:.2f} + {pg:.2f}" for k, (py, pg) in r["cpu"].items())
-        py_total = sum(py for py, _pg in r["cpu"].values())
-        pg_total = sum(pg for _py, pg in r["cpu"].values())
-        print(
-            f"  CPU seconds (this process + its PostgreSQL backend): {steps}; in all {py_total:.2f} + "
-            f"{pg_total:.2f} = {py_total + pg_total:.2f} s = {(py_total + pg_total) / bare_cpu:.1f}x the bare "
-            f"read's CPU (a busy machine stretches CPU time less than wall-clock time)"
-        )
         r2 = service_import(world, big, 2023)
         print(
             f"same file again (re-import, {r2['diff'][0]} added / {r2['diff'][1]} changed): {r2['total']:.2f} s = "
