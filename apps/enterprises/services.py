@@ -215,16 +215,17 @@ def _previous_year_lists(year: int) -> Any:
 
 def _yoy_warnings(cluster: Cluster, year: int, rows: list[ParsedRow]) -> None:
     """Year-on-year jumps above the configured factor, against the firm's previous-year row."""
-    previous_lists = _previous_year_lists(year)
     if not rows:
         return
     factor = yoy_factor()
-    codes = [r.code for r in rows]
     prev: dict[str, tuple[Any, ...]] = {}
-    for chunk in _chunks(codes, _in_chunk()):
+    # By firm id (the unique (firm, firm_list) index), then the previous year's current lists:
+    # filtered by credit code through a join instead, PostgreSQL read every row of every
+    # previous-year list (300,000 for three 100k lists) to find a block's firms.
+    known = list(store.known_firm_ids([r.code for r in rows]).values())
+    for firm_ids in _chunks(known, _in_chunk()):
         for rec in (
-            # Through the lists (the unique (firm_list, firm) index), not by year over every row.
-            FirmYear.objects.filter(firm_list__in=previous_lists, firm__credit_code__in=chunk)
+            FirmYear.objects.filter(firm_id__in=firm_ids, year=year - 1)
             .order_by("id")
             .values_list("firm__credit_code", "cluster_id", *(f for f, _, _ in YOY_FIELDS))
         ):

@@ -204,15 +204,21 @@ class ListWriter:
 def _firm_ids(rows: list[ParsedRow]) -> dict[str, int]:
     """Credit code → firm id for a block, inserting the firms not known yet under their listed
     name (a known firm keeps its name until the list is confirmed: `activate_list` renames)."""
-    codes = [r.code for r in rows]
     Firm.objects.bulk_create(
         [Firm(credit_code=r.code, name=r.data[0]) for r in rows],
         ignore_conflicts=True,
         batch_size=500,
     )
+    return known_firm_ids([r.code for r in rows])
+
+
+def known_firm_ids(codes: list[str]) -> dict[str, int]:
+    """Credit code → id of the firms already known (any backend)."""
+    if connection.vendor == "postgresql":
+        return _known_firms(codes)
     ids: dict[str, int] = {}
     for i in range(0, len(codes), 900):  # SQLite binds at most 999 parameters
-        ids.update(Firm.objects.filter(credit_code__in=codes[i : i + 900]).values_list("credit_code", "id"))
+        ids.update(Firm.objects.filter(credit_code__in=codes[i : i + 900]).order_by().values_list("credit_code", "id"))
     return ids
 
 
