@@ -8,8 +8,8 @@ current; `FirmYear.objects` and `FirmQualification.objects` see only current lis
 Why versions: the preview writes the uploaded list as a pending version while it validates (the
 database stores it on the other core), so confirming it only makes that version current — the
 commit costs milliseconds however long the list, and a preview that is cancelled or found invalid
-is deleted without the current list ever changing. Superseded versions stay as the history of
-what each import wrote.
+is deleted without the current list ever changing. A superseded version's record stays (which
+import, when, how many firms); its rows are purged by a background task.
 
 Amounts are Decimal in 万元; totals convert to the catalogue unit (e.g. 亿元) in `totals.py`.
 """
@@ -166,7 +166,8 @@ class FirmList(models.Model):
     """企业清单（版本）: a cluster-year list as one import (or the demo) wrote it.
 
     A preview writes its rows into a PENDING list; confirming the import makes it CURRENT and the
-    previous one SUPERSEDED (kept as history). At most one list per cluster-year is current.
+    previous one SUPERSEDED (its record kept as history, its rows purged). At most one list per
+    cluster-year is current.
     """
 
     cluster = models.ForeignKey(

@@ -9,7 +9,8 @@ Import flow (企业清单导入):
    rows with an error column) for download.
 2. `enterprise_import_commit` makes the pending version current in one short transaction (all
    or nothing): size overrides of firms still listed are carried over, renamed firms renamed,
-   and the previous version kept as history. It refuses when the upload changed since the
+   and the previous version marked superseded (its record stays; its rows are purged by a
+   background task). It refuses when the upload changed since the
    preview, when the pending version does not hold what the preview counted, or when the
    current list changed meanwhile.
    Files above a size run both steps as background tasks (django-tasks) while the page polls
@@ -209,8 +210,9 @@ def _stamp(cluster: Cluster | int, year: int) -> str:
     return f"{agg['v'] or ''}|{agg['n']}|{agg['m'].isoformat() if agg['m'] else ''}"
 
 
-def _previous_year_lists(year: int) -> Any:
-    return FirmList.objects.filter(year=year - 1, status=ListStatus.CURRENT).values("pk")
+def _has_previous_year_list(year: int) -> bool:
+    """Some cluster has a current list for the year before (else no year-on-year check)."""
+    return FirmList.objects.filter(year=year - 1, status=ListStatus.CURRENT).exists()
 
 
 def _yoy_warnings(cluster: Cluster, year: int, rows: list[ParsedRow]) -> None:
@@ -333,7 +335,7 @@ def _preview(batch: EnterpriseImport, writer: store.ListWriter) -> bool:
     """The preview's steps; True when its pending list is complete and awaits confirmation."""
     _progress(batch, 5, "正在读取文件", ImportStatus.PARSING)
     reported = [time.monotonic()]
-    has_previous_year = _previous_year_lists(batch.year).exists()
+    has_previous_year = _has_previous_year_list(batch.year)
 
     def validated(done: int, expected: int | None) -> None:
         # The page polls about once a second: a progress row written per block would only
@@ -416,7 +418,7 @@ def _preview(batch: EnterpriseImport, writer: store.ListWriter) -> bool:
         return False
     if rows != len(result.rows):  # every valid row was sent: a shortfall is a bug
         raise RuntimeError(f"wrote {rows} of {len(result.rows)} rows")
-    FirmList.objects.filter(source_import=batch).update(row_count=rows, qualification_count=qualifications)
+    FirmList.objects.filter(pk=writer.firm_list.pk).update(row_count=rows, qualification_count=qualifications)
     summary["qualification_count"] = qualifications
     EnterpriseImport.objects.filter(pk=batch.pk).update(file_sha256=file_digest)
     msg = (
