@@ -230,7 +230,7 @@ def importable_templates(applicant: str | None = None) -> list[Any]:
     version of each (an import creates a new draft, and new drafts use the current version, as
     新建填报 does; a .docx of an older version is refused by `_check_same_form` with its version named).
     With `applicant`: only the forms whose template names that applicant (申报主体)."""
-    return [t for t in current_templates() if applicant is None or t.applicant == applicant]
+    return current_templates(applicant)
 
 
 def _check_same_form(data: bytes, template: Template) -> None:

@@ -34,12 +34,6 @@ def _require(decision: tuple[bool, str]) -> None:
         raise PermissionDenied(reason)
 
 
-def _published_templates(applicant: str | None = None) -> list[Any]:
-    # A new filing is made on the current version of each form; older versions stay readable.
-    # With `applicant`: only the forms whose template names that applicant (申报主体).
-    return [t for t in current_templates() if applicant is None or t.applicant == applicant]
-
-
 # —— list and create ———————————————————————————————————————————————————————————————————
 
 
@@ -73,7 +67,7 @@ def filing_new(request: HttpRequest) -> HttpResponse:
     # posted directly is refused by filing_create with the reason. A district-level form (区级表单,
     # template `subject: district`: the district summary) is opened for the user's own district,
     # without a cluster.
-    templates = _published_templates(applicant)
+    templates = current_templates(applicant)
     district = district_fillable_by(request.user)
     this_year = timezone.localdate().year
     form = {"cluster": "", "template": "", "year": str(this_year)}
@@ -83,7 +77,7 @@ def filing_new(request: HttpRequest) -> HttpResponse:
         form = {k: request.POST.get(k, "").strip() for k in form}
         cluster = next((c for c in clusters if str(c.pk) == form["cluster"]), None)
         code, _, version = form["template"].partition("@")
-        chosen = next((t for t in _published_templates() if t.code == code and t.version == version), None)
+        chosen = next((t for t in current_templates() if t.code == code and t.version == version), None)
         district_level = chosen is not None and chosen.subject == "district"
         if cluster is None and not district_level:
             errors["cluster"] = (

@@ -832,16 +832,17 @@ def version_key(version: str) -> tuple[int, int, str]:
     return (int(years[-1]) if years else 0, int(revision.group(1)) if revision else 1, version)
 
 
-def current_templates() -> list[TemplateInfo]:
+def current_templates(applicant: str | None = None) -> list[TemplateInfo]:
     """The newest published version of each form: what a new filing uses unless a campaign names
-    another. Older published versions stay loadable for the filings made with them."""
+    another. Older published versions stay loadable for the filings made with them. With
+    `applicant`: only the forms whose template names that applicant (申报主体)."""
     latest: dict[str, TemplateInfo] = {}
     for info in list_templates():
         if info.status != "published":
             continue
         if info.code not in latest or version_key(info.version) > version_key(latest[info.code].version):
             latest[info.code] = info
-    return sorted(latest.values(), key=lambda t: t.code)
+    return sorted((t for t in latest.values() if applicant is None or t.applicant == applicant), key=lambda t: t.code)
 
 
 @lru_cache(maxsize=128)
