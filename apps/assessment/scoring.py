@@ -110,16 +110,25 @@ def get_rubric(code: str) -> Rubric:
         raise RubricError(f"评分细则“{code}”不存在") from exc
 
 
+def _dropped(totals: list[Decimal]) -> tuple[int, int] | None:
+    """Positions (in the given order) of the highest and the lowest total dropped before the mean —
+    with at least TRIM_FROM totals; of equal highest the first, of equal lowest the last."""
+    if len(totals) < TRIM_FROM:
+        return None
+    return totals.index(max(totals)), len(totals) - 1 - totals[::-1].index(min(totals))
+
+
 def aggregate(totals: list[Decimal]) -> tuple[Decimal | None, str]:
     """Combine evaluators' totals: mean; with ≥ 5 evaluators drop one highest and one lowest first."""
     if not totals:
         return None, "尚无评分"
-    ordered = sorted(totals)
-    if len(ordered) >= TRIM_FROM:
-        kept = ordered[1:-1]
-        method = f"去掉一个最高分（{ordered[-1]}）和一个最低分（{ordered[0]}）后取 {len(kept)} 位评价人员的平均分"
+    dropped = _dropped(totals)
+    if dropped is not None:
+        high, low = dropped
+        kept = [t for i, t in enumerate(totals) if i not in dropped]
+        method = f"去掉一个最高分（{totals[high]}）和一个最低分（{totals[low]}）后取 {len(kept)} 位评价人员的平均分"
     else:
-        kept = ordered
+        kept = list(totals)
         method = f"{len(kept)} 位评价人员的平均分"
     mean = (sum(kept, Decimal(0)) / len(kept)).quantize(CENT, rounding=ROUND_HALF_UP)
     return mean, method
@@ -127,14 +136,12 @@ def aggregate(totals: list[Decimal]) -> tuple[Decimal | None, str]:
 
 def trim_marks(totals: list[Decimal]) -> list[str]:
     """For each total (in the given order), what `aggregate` does with it: "去掉的最高分",
-    "去掉的最低分" or "" (kept). With fewer than TRIM_FROM totals nothing is dropped; of equal
-    highest totals the first is dropped, of equal lowest the last."""
+    "去掉的最低分" or "" (kept)."""
     marks = [""] * len(totals)
-    if len(totals) >= TRIM_FROM:
-        high = max(totals)
-        low = min(totals)
-        marks[totals.index(high)] = "去掉的最高分"
-        marks[len(totals) - 1 - totals[::-1].index(low)] = "去掉的最低分"
+    dropped = _dropped(totals)
+    if dropped is not None:
+        marks[dropped[0]] = "去掉的最高分"
+        marks[dropped[1]] = "去掉的最低分"
     return marks
 
 
