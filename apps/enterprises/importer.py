@@ -10,19 +10,20 @@ are planned once (which cell goes where, through which parser), rows are taken i
 PROGRESS_EVERY and each block is parsed column by column (`columns.fast_column`: a column whose
 cells are all of the common kind — floats in range, clean text, known dropdown words — is
 converted by C-level passes; any other is parsed cell by cell) and assembled into `ROW_FIELDS`
-lists column by column (`_assemble_block`); a block whose credit codes are all clean, valid
-and new is checked column-wise too (`credit_code.all_valid_clean`). The row checks (credit code
-otherwise, duplicates, required cells, qualifications, size class with its reason, warnings)
-then run per row. The rare paths
-(formula cells, faulty cells, qualification years without a level) redo their row cell by cell,
-exactly as a row on its own, so the messages name every fault of the row in column order.
+values column by column (`_assemble_columns`). A clean block — every credit code clean, valid
+and new (`credit_code.all_valid_clean`), every cell read, every required cell filled — has its
+qualifications and size classes worked out column by column too, and its columns go to the
+writer as they are. Any other block is checked row by row (credit code, duplicates, required
+cells, qualifications, size class, warnings); the rare paths (formula cells, faulty cells,
+qualification years without a level) redo their row cell by cell, exactly as a row on its own,
+so the messages name every fault of the row in column order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, islice, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -198,38 +199,41 @@ def _assemble(vals: Sequence[Any]) -> list[Any]:
     return data
 
 
-def _assemble_block(by_slot: Sequence[Iterable[Any]], n: int) -> list[list[Any]]:
-    """`_assemble` for a block of n rows at once, column by column (absent columns repeat None)."""
-    data: list[Iterable[Any]] = list(by_slot[:_WIDTH])
+def _assemble_columns(by_slot: Sequence[Iterable[Any]], n: int) -> list[list[Any]]:
+    """`_assemble` for a block of n rows at once: its `ROW_FIELDS` values column by column
+    (absent columns repeat None in `by_slot`; every column returned is a list of n values)."""
+    data: list[Any] = list(by_slot[:_WIDTH])
+    for i, col in enumerate(data):
+        if isinstance(col, repeat):
+            data[i] = [None] * n
     for i in _BLANK_TEXT:
         col = data[i]
-        data[i] = repeat("") if isinstance(col, repeat) else ["" if v is None else v for v in col]
+        if None in col:
+            data[i] = ["" if v is None else v for v in col]
     for i in _FLAGS:
-        col = data[i]
-        data[i] = repeat(False) if isinstance(col, repeat) else list(map(bool, col))
-    col = data[_RELATED]
-    data[_RELATED] = repeat(True) if isinstance(col, repeat) else [True if v is None else v for v in col]
-    col = data[_LISTING]
-    data[_LISTING] = repeat("none") if isinstance(col, repeat) else [v or "none" for v in col]
+        data[i] = list(map(bool, data[i]))
+    data[_RELATED] = [True if v is None else v for v in data[_RELATED]]
+    data[_LISTING] = [v or "none" for v in data[_LISTING]]
     products = [by_slot[i] for i in _PRODUCT_SLOTS]
     if all(isinstance(col, repeat) for col in products):
         data[_PRODUCTS] = [[] for _ in range(n)]
     else:
         data[_PRODUCTS] = [[p for p in trio if p] for trio in zip(*products, strict=False)]
-    return list(map(list, zip(*data, strict=False)))  # bounded by the products column (n rows)
+    return data
 
 
 def validate_sheet(
     sheet: RawSheet,
     year: int,
     progress: Callable[[int, int | None], None] | None = None,
-    on_block: Callable[[list[ParsedRow], bool], None] | None = None,
+    on_block: Callable[[list[ParsedRow], bool, list[list[Any]] | None], None] | None = None,
 ) -> ParseResult:
     """Validate and classify every row of `sheet` (consuming its lazy rows once).
 
     `progress(rows_done, rows_expected)` is called every PROGRESS_EVERY rows when given;
-    `on_block(valid_rows, errors_so_far)` after each block of rows (the caller may write them
-    while the next block is validated).
+    `on_block(valid_rows, errors_so_far, columns)` after each block of rows (the caller may
+    write them while the next block is validated); `columns` are the rows' `ROW_FIELDS` values
+    column by column when every row of the block was valid (else None).
     """
     columns = sheet.columns
     by_key = {key: idx for idx, key in columns.items()}
@@ -284,11 +288,9 @@ def validate_sheet(
                 found.append(RowError(rownum, header, str(exc)))
         return vals, found
 
-    def block_values(
-        rownums: Sequence[int], block: Sequence[Sequence[Any]]
-    ) -> tuple[list[Any], list[list[Any]], set[int], list[Any]]:
-        """Every row's working values (by slot), its `ROW_FIELDS` values (`_assemble`d), the
-        positions of rows to redo cell by cell, and the working values column by column."""
+    def block_values(rownums: Sequence[int], block: Sequence[Sequence[Any]]) -> tuple[list[Any], set[int]]:
+        """The block's working values column by column (by slot; an absent column's slot
+        repeats None) and the positions of rows to redo cell by cell."""
         by_slot: list[Any] = [repeat(None)] * width
         redo: set[int] = set()
         cells_by_column = list(zip(*block, strict=False))  # rows may be longer than `need`
@@ -297,10 +299,13 @@ def validate_sheet(
             redo.update(failed)
         if formula_rows:
             redo.update(i for i, r in enumerate(rownums) if r in formula_rows)
+        return by_slot, redo
+
+    def row_values(by_slot: Sequence[Any], n: int) -> list[Any]:
+        """Every row's working values (by slot), for the checks row by row."""
         if not column_plan:
-            return [(None,) * width] * len(block), [_assemble((None,) * width) for _ in block], redo, by_slot
-        # The absent columns' slots repeat None (zip stops at the present ones).
-        return list(zip(*by_slot, strict=False)), _assemble_block(by_slot, len(block)), redo, by_slot
+            return [(None,) * width] * n
+        return list(zip(*by_slot, strict=False))  # zip stops at the present columns (n rows)
 
     def block_is_clean(by_slot: Sequence[Any]) -> bool:
         """No row of the block can fail a row check: every required cell filled, no recognition
@@ -331,17 +336,25 @@ def validate_sheet(
 
     qual_slots = [(kind, s_level, s_year) for kind, s_level, s_year, _present, _label in qual_plan]
 
-    def clean_block(rownums: Sequence[int], codes: list[str], values: list[Any], data: list[list[Any]]) -> None:
-        """A clean block's rows (see `block_is_clean`), built without the per-row checks."""
-        quals = [
-            [(kind, vals[s_level], vals[s_year]) for kind, s_level, s_year in qual_slots if vals[s_level]]
-            if any(pick_quals(vals))
-            else []
-            for vals in values
-        ]
-        sizes = [
-            classify_size(vals[s_industry] or "", vals[s_employees], vals[s_revenue], vals[s_assets]) for vals in values
-        ]
+    def clean_block(
+        rownums: Sequence[int], codes: list[str], by_slot: Sequence[Any], data: list[list[Any]], n: int
+    ) -> None:
+        """A clean block's rows (see `block_is_clean`), built column by column without the
+        per-row checks: qualifications only where a level is given (most firms hold none)."""
+        quals: list[list[Qualification]] = [[] for _ in range(n)]
+        for kind, s_level, s_year in qual_slots:
+            levels = by_slot[s_level]
+            if isinstance(levels, repeat):
+                continue
+            years = by_slot[s_year]
+            if isinstance(years, repeat):
+                years = [None] * n
+            for i in compress(range(n), levels):
+                quals[i].append((kind, levels[i], years[i]))
+        industries = by_slot[s_industry]
+        industries = repeat("") if isinstance(industries, repeat) else [v or "" for v in industries]
+        cells = (by_slot[s_employees], by_slot[s_revenue], by_slot[s_assets])
+        sizes = list(islice(map(classify_size, industries, *cells), n))
         warnings = map(_row_warnings, data, quals, sizes, repeat(year))
         parsed.extend(map(ParsedRow, rownums, codes, data, quals, sizes, warnings))
 
@@ -359,7 +372,10 @@ def validate_sheet(
             block = [c if len(c) >= need else [*c, *([None] * (need - len(c)))] for c in block]
         for cells in block[: PREVIEW_ROWS - len(preview)]:
             preview.append([clean_text(cells[idx]) if idx < len(cells) else "" for idx in preview_plan])
-        block_vals, block_data, redo, by_slot = block_values(rownums, block)
+        n = len(block)
+        by_slot, redo = block_values(rownums, block)
+        data_columns = _assemble_columns(by_slot, n)
+        block_data = list(map(list, zip(*data_columns, strict=True)))
         first_new = len(parsed)
         # The usual block: every code clean and valid, none repeated here or before, none a formula.
         codes: list[Any] = [c[code_idx] for c in block] if code_idx is not None else []
@@ -373,10 +389,11 @@ def validate_sheet(
         if codes_ok:
             seen_codes.update(zip(codes, rownums, strict=True))
         if codes_ok and not redo and block_is_clean(by_slot):
-            clean_block(rownums, codes, block_vals, block_data)
+            clean_block(rownums, codes, by_slot, block_data, n)
             if on_block is not None:
-                on_block(parsed[first_new:], bool(errors))
+                on_block(parsed[first_new:], bool(errors), data_columns)
             continue
+        block_vals = row_values(by_slot, n)
         for i, rownum in enumerate(rownums):
             cells = block[i]
             row_errors: list[RowError] | None = None
@@ -446,7 +463,7 @@ def validate_sheet(
             size = classify_size(industry or "", vals[s_employees], vals[s_revenue], vals[s_assets])
             parsed.append(ParsedRow(rownum, code, data, quals, size, _row_warnings(data, quals, size, year)))
         if on_block is not None:
-            on_block(parsed[first_new:], bool(errors))
+            on_block(parsed[first_new:], bool(errors), None)
     return ParseResult(
         sheet_name=sheet.sheet_name,
         header_row=sheet.header_row,

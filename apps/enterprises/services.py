@@ -346,12 +346,12 @@ def _preview(batch: EnterpriseImport, writer: store.ListWriter) -> bool:
         pct = 10 + (50 * done // expected if expected else 0)
         _progress(batch, min(pct, 60), f"已校验 {done} 行")
 
-    def checked(rows: list[ParsedRow], errors_so_far: bool) -> None:
+    def checked(rows: list[ParsedRow], errors_so_far: bool, columns: list[list[Any]] | None) -> None:
         """A validated block: its year-on-year warnings, then (while there is no error) written."""
         if has_previous_year:
             _yoy_warnings(batch.cluster, batch.year, rows)
         if not errors_so_far:
-            writer.send(rows)
+            writer.send(rows, columns)
 
     try:
         data = _upload_bytes(batch)

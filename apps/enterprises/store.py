@@ -98,6 +98,8 @@ def _execute(sql: str, params: Sequence[Any] | None = None) -> int:
 
 
 WRITER_THREADS = 2
+# A validated block: its rows and, when the validator has them, their values column by column.
+Block = tuple[list[ParsedRow], list[list[Any]] | None]
 
 
 class ListWriter:
@@ -119,10 +121,12 @@ class ListWriter:
         self._error: BaseException | None = None
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
-        self._blocks: queue.Queue[list[ParsedRow] | None] = queue.Queue(maxsize=2 * WRITER_THREADS)
+        self._blocks: queue.Queue[Block | None] = queue.Queue(maxsize=2 * WRITER_THREADS)
         self._threaded = threaded
 
-    def send(self, rows: list[ParsedRow]) -> None:
+    def send(self, rows: list[ParsedRow], columns: list[list[Any]] | None = None) -> None:
+        """Hand over a validated block; `columns`, when given, are its rows' `ROW_FIELDS` values
+        column by column (the writer then need not regroup them)."""
         if not rows or self._error is not None:
             return
         # The threads (and their connections) start with the first full block: a list that fits
@@ -133,9 +137,9 @@ class ListWriter:
                 thread.start()
                 self._threads.append(thread)
         if not self._threads:
-            self._write(rows)
+            self._write((rows, columns))
         else:
-            self._blocks.put(rows)
+            self._blocks.put((rows, columns))
 
     def close(self) -> tuple[int, int]:
         """Wait for every block; (rows, qualifications) written. Raises what the writing raised."""
@@ -171,9 +175,9 @@ class ListWriter:
             # after a crash the preview is simply run again (its list is deleted as stale). The
             # commit that makes a list current is an ordinary, synchronous one.
             _execute("SET synchronous_commit = off")
-            while (rows := self._blocks.get()) is not None:
+            while (block := self._blocks.get()) is not None:
                 if self._error is None:
-                    self._write(rows)
+                    self._write(block)
             ended = True
         except BaseException as exc:  # reported to the preview by close()
             self._error = self._error or exc
@@ -183,19 +187,20 @@ class ListWriter:
                     pass
             connections.close_all()  # this thread's connection
 
-    def _write(self, rows: list[ParsedRow]) -> None:
+    def _write(self, block: Block) -> None:
+        rows, columns = block
         if connection.vendor != "postgresql":
             with transaction.atomic():
                 written = _insert_block(self.firm_list, rows, _firm_ids(rows))
         else:
             try:
                 with transaction.atomic():
-                    written = _copy_block(self.firm_list, rows, _firm_ids_postgresql(rows, racing=False))
+                    written = _copy_block(self.firm_list, rows, columns, _firm_ids_postgresql(rows, racing=False))
             except (IntegrityError, psycopg.errors.UniqueViolation):  # COPY's errors are psycopg's own
                 # Another import inserted one of this block's new firms meanwhile: the block is
                 # written again, its firms inserted by INSERT … ON CONFLICT DO NOTHING.
                 with transaction.atomic():
-                    written = _copy_block(self.firm_list, rows, _firm_ids_postgresql(rows, racing=True))
+                    written = _copy_block(self.firm_list, rows, columns, _firm_ids_postgresql(rows, racing=True))
         with self._lock:
             self.rows += len(rows)
             self.qualifications += written
@@ -330,14 +335,18 @@ def _copy_text(columns: Sequence[Iterable[str]]) -> str:
     return "\n".join(map("\t".join, zip(*columns, strict=False))) + "\n"
 
 
-def _copy_block(firm_list: FirmList, rows: list[ParsedRow], firm_ids: dict[str, int]) -> int:
+def _copy_block(
+    firm_list: FirmList, rows: list[ParsedRow], by_field: Sequence[Sequence[Any]] | None, firm_ids: dict[str, int]
+) -> int:
     """PostgreSQL: the block's rows and qualifications COPYed into their tables (ids drawn first,
-    so the qualifications name their row without reading anything back)."""
+    so the qualifications name their row without reading anything back); `by_field`, when
+    given, are the rows' values column by column (else regrouped from the rows)."""
     fy, fq = _table(FirmYear), _table(FirmQualification)
     with connection.cursor() as cur:
         ids = list(map(str, _draw_ids(cur, FirmYear, len(rows))))
         sizes = [r.size for r in rows]
-        by_field = list(zip(*(r.data for r in rows), strict=True))
+        if by_field is None:
+            by_field = list(zip(*(r.data for r in rows), strict=True))
         data = [convert(column) for convert, column in zip(_ROW_CONVERTERS, by_field, strict=True)]
         columns: list[Iterable[str]] = [
             ids,

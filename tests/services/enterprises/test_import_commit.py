@@ -236,12 +236,14 @@ def test_the_same_firm_in_two_clusters_is_one_firm(world):
     "text",
     ["反斜杠\\公司", "制表\t符", "换行\n公司", "回车\r公司", "\\N", "引号\"'", "全角　空格"],
 )
-def test_a_list_row_is_stored_as_validated_whatever_characters_it_holds(world, text):
+@pytest.mark.parametrize("by_columns", [False, True], ids=["rows", "columns"])
+def test_a_list_row_is_stored_as_validated_whatever_characters_it_holds(world, text, by_columns):
+    """Whether the writer regroups the rows' values or is handed the validator's columns."""
     data = row_data(name=text, main_products=[text, "产品"], revenue=Decimal("1234.50"), cloud=True)
     row = ParsedRow(2, make_code(1), data, [("high_tech", "national", None)], "small", [text])
     pending = FirmList.objects.create(cluster=world.cluster_pudong, year=2024)
     writer = store.ListWriter(pending, threaded=False)
-    writer.send([row])
+    writer.send([row], [[value] for value in data] if by_columns else None)
     assert writer.close() == (1, 1)
     fy = FirmYear.all_lists.get(firm_list=pending)
     assert (fy.firm.credit_code, fy.name, fy.revenue, fy.cloud, fy.employees) == (

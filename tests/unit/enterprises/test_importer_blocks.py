@@ -5,7 +5,7 @@ from itertools import repeat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.enterprises.importer import _KEYS, _assemble, _assemble_block
+from apps.enterprises.importer import _KEYS, _assemble, _assemble_columns
 
 slot_values = st.one_of(st.none(), st.just(""), st.booleans(), st.sampled_from(["市级", "listed", "产品A", "x"]))
 
@@ -22,4 +22,6 @@ def test_block_assembly_equals_row_assembly(n, absent, data):
         for slot in range(len(_KEYS))
     ]
     rows = [tuple(None if slot in absent else columns[slot][i] for slot in range(len(_KEYS))) for i in range(n)]
-    assert _assemble_block(columns, n) == [_assemble(row) for row in rows]
+    assembled = _assemble_columns(columns, n)
+    assert all(isinstance(column, list) and len(column) == n for column in assembled)
+    assert [list(row) for row in zip(*assembled, strict=True)] == [_assemble(row) for row in rows]
