@@ -392,23 +392,12 @@ def _preview(batch: EnterpriseImport, writer: store.ListWriter) -> bool:
         )
         _finish(batch, ImportStatus.INVALID, msg, summary)
         return False
-    existing = _existing(batch.cluster, batch.year)
-    new_codes = {r.code for r in result.rows}
-    added = [r for r in result.rows if r.code not in existing]
-    changed = [r for r in result.rows if r.code in existing and _changed(r, existing[r.code])]
-    removed = [(code, values[0]) for code, (values, _quals) in existing.items() if code not in new_codes]
-    summary.update(
-        {
-            "added_count": len(added),
-            "added": [f"{r.data[0]}（{r.code}）" for r in added[:MAX_LISTED]],
-            "changed_count": len(changed),
-            "changed": [f"{r.data[0]}（{r.code}）" for r in changed[:MAX_LISTED]],
-            "removed_count": len(removed),
-            "removed": [f"{name}（{code}）" for code, name in removed[:MAX_LISTED]],
-            "unchanged_count": len(result.rows) - len(added) - len(changed),
-            "base_stamp": _stamp(batch.cluster, batch.year),
-        }
-    )
+    summary.update(_differences(result.rows, _existing(batch.cluster, batch.year)))
+    summary["base_stamp"] = _stamp(batch.cluster, batch.year)
+    valid = len(result.rows)
+    # Every row is written or queued for the writers: freeing them here (a million objects at
+    # 100,000 rows) overlaps with the database storing the last blocks.
+    result.rows.clear()
     _progress(batch, 85, "正在写入待确认的清单")
     try:
         rows, qualifications = writer.close()
@@ -416,17 +405,34 @@ def _preview(batch: EnterpriseImport, writer: store.ListWriter) -> bool:
         logger.exception("enterprise import %s: writing the pending list failed", batch.pk)
         _finish(batch, ImportStatus.FAILED, "校验结果保存失败，未做任何修改：服务器处理出错，请稍后重试或联系管理员。")
         return False
-    if rows != len(result.rows):  # every valid row was sent: a shortfall is a bug
-        raise RuntimeError(f"wrote {rows} of {len(result.rows)} rows")
+    if rows != valid:  # every valid row was sent: a shortfall is a bug
+        raise RuntimeError(f"wrote {rows} of {valid} rows")
     FirmList.objects.filter(pk=writer.firm_list.pk).update(row_count=rows, qualification_count=qualifications)
     summary["qualification_count"] = qualifications
     EnterpriseImport.objects.filter(pk=batch.pk).update(file_sha256=file_digest)
     msg = (
-        f"共 {len(result.rows)} 家企业，校验通过：新增 {len(added)}、修改 {len(changed)}、"
-        f"删除 {len(removed)}。请确认后导入。"
+        f"共 {valid} 家企业，校验通过：新增 {summary['added_count']}、修改 {summary['changed_count']}、"
+        f"删除 {summary['removed_count']}。请确认后导入。"
     )
     _finish(batch, ImportStatus.PREVIEW, msg, summary)
     return True
+
+
+def _differences(rows: list[ParsedRow], existing: dict[str, Any]) -> dict[str, Any]:
+    """新增 / 修改 / 删除 against the current list (by credit code): counts and the first names."""
+    new_codes = {r.code for r in rows}
+    added = [r for r in rows if r.code not in existing]
+    changed = [r for r in rows if r.code in existing and _changed(r, existing[r.code])]
+    removed = [(code, values[0]) for code, (values, _quals) in existing.items() if code not in new_codes]
+    return {
+        "added_count": len(added),
+        "added": [f"{r.data[0]}（{r.code}）" for r in added[:MAX_LISTED]],
+        "changed_count": len(changed),
+        "changed": [f"{r.data[0]}（{r.code}）" for r in changed[:MAX_LISTED]],
+        "removed_count": len(removed),
+        "removed": [f"{name}（{code}）" for code, name in removed[:MAX_LISTED]],
+        "unchanged_count": len(rows) - len(added) - len(changed),
+    }
 
 
 def _finish(batch: EnterpriseImport, status: str, message: str, summary: dict[str, Any] | None = None) -> None:
