@@ -8,7 +8,7 @@ postgres://postgres@127.0.0.1:5432/postgres, is only used to CREATE and DROP it)
 generates the spreadsheets (cached under the system temp dir: writing 100k rows with XlsxWriter
 takes longer than importing them) and prints:
 
-- `--repeat` (3) runs, each with a generated 100k-row xlsx of other firms imported into a cluster
+- `--repeat` (5) runs, each with a generated 100k-row xlsx of other firms imported into a cluster
   of its own: the bare calamine read of that file (best of 2) and the full import of that file
   — upload and preview (read once, validate, classify, compare, write the list as a pending
   version), commit (make that version current) and the totals recomputed — and its ratio to the
@@ -33,11 +33,15 @@ the pending list written by two writer connections while the next block is valid
 looked up and new ones COPYed, rows and qualifications COPYed, tables analysed), the commit
 (overrides carried over, renames recorded, the version made current) and the totals.
 
-Where the time goes at 100k rows (quiet machine): calamine ≈ 1.25 s (the bare read); Python
-validation and COPY text ≈ 2 s of CPU; the database ≈ 2.1 s of CPU for the pending list (firms
-≈ 0.9, rows and qualifications ≈ 1.0, ANALYZE ≈ 0.1) spread over two backends and overlapped
-with the validation; commit ≈ 0.1 s; totals ≈ 0.15 s. On two cores the CPU after the read
-(≈ 4.3 s) cannot take less than ≈ 2.2 s, so ≈ 3.5 s (2.8×) is the floor of this design here.
+Where the time goes at 100k rows (profiled with py-spy on this 2-core machine, 2026-11-22; the
+bare read took 2.0–2.3 s that day): calamine's parse ≈ 2.0 s, which releases the GIL (one core
+then idles but for the formula scan, ≈ 0.45 s), and its rows ≈ 0.25 s; then, holding the GIL,
+the validation ≈ 2.2 s (amounts to Decimal ≈ 0.45, the other columns ≈ 0.4, qualifications,
+size classes, warnings and row objects ≈ 0.45, credit codes ≈ 0.1) and the writers' COPY text
+≈ 0.9 s; the database ≈ 2.6 s of CPU on the other core (rows ≈ 1.2, half of it their three
+indexes; firms ≈ 0.6 and their look-up ≈ 0.3; qualifications ≈ 0.2; ids ≈ 0.15; ANALYZE ≈ 0.1),
+so both cores are ≈ 90 % busy after the parse and the writers' last blocks end ≈ 0.4 s after
+the validation; commit ≈ 0.2 s; totals ≈ 0.3 s.
 """
 
 from __future__ import annotations
@@ -262,7 +266,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3, help="measured first imports (each of its own file)")
+    parser.add_argument("--repeat", type=int, default=5, help="measured first imports (each of its own file)")
     args = parser.parse_args()
 
     _admin(f'CREATE DATABASE "{DB_NAME}"')
