@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import compress, islice, repeat
-from operator import itemgetter
+from operator import eq, gt, itemgetter
 from typing import Any
 
 from . import credit_code
@@ -152,6 +153,28 @@ def _row_warnings(data: list[Any], quals: list[Qualification], size: str, year: 
         if size == SizeClass.LARGE and kind in SME_ONLY_KINDS:
             w.append(f"测算为大型企业，但填有{_KIND_LABELS[kind]}资质，请核对规模或资质")
     return w
+
+
+_NO_AMOUNT = Decimal("-1")  # below every amount (amounts and counts are never negative)
+_NO_LIMIT = Decimal("Infinity")
+
+
+def _may_warn(columns: Sequence[Sequence[Any]], quals: Sequence[list[Qualification]]) -> set[int]:
+    """Positions of a block's rows that `_row_warnings` may warn about, found column by column
+    (C-level passes): R&D expense above revenue, no employees, R&D staff above employees, or any
+    qualification (its year or the firm's size may be implausible). The other rows have none."""
+
+    def filled(column: Sequence[Any], blank: Decimal) -> Sequence[Any]:
+        return [blank if v is None else v for v in column] if None in column else column
+
+    n = len(quals)
+    rev, rd = filled(columns[_REV], _NO_LIMIT), filled(columns[_RD], _NO_AMOUNT)
+    emp, rd_staff = columns[_EMP], filled(columns[_RD_STAFF], _NO_AMOUNT)
+    maybe = set(compress(range(n), map(gt, rd, rev)))
+    maybe.update(compress(range(n), map(eq, emp, repeat(0))))
+    maybe.update(compress(range(n), map(gt, rd_staff, filled(emp, _NO_LIMIT))))
+    maybe.update(compress(range(n), quals))
+    return maybe
 
 
 # The per-row working list has one slot per column key; the first slots are ROW_FIELDS in their
@@ -337,7 +360,12 @@ def validate_sheet(
     qual_slots = [(kind, s_level, s_year) for kind, s_level, s_year, _present, _label in qual_plan]
 
     def clean_block(
-        rownums: Sequence[int], codes: list[str], by_slot: Sequence[Any], data: list[list[Any]], n: int
+        rownums: Sequence[int],
+        codes: list[str],
+        by_slot: Sequence[Any],
+        data: list[list[Any]],
+        data_columns: list[list[Any]],
+        n: int,
     ) -> None:
         """A clean block's rows (see `block_is_clean`), built column by column without the
         per-row checks: qualifications only where a level is given (most firms hold none)."""
@@ -355,7 +383,8 @@ def validate_sheet(
         industries = repeat("") if isinstance(industries, repeat) else [v or "" for v in industries]
         cells = (by_slot[s_employees], by_slot[s_revenue], by_slot[s_assets])
         sizes = list(islice(map(classify_size, industries, *cells), n))
-        warnings = map(_row_warnings, data, quals, sizes, repeat(year))
+        maybe = _may_warn(data_columns, quals)
+        warnings = [_row_warnings(data[i], quals[i], sizes[i], year) if i in maybe else [] for i in range(n)]
         parsed.extend(map(ParsedRow, rownums, codes, data, quals, sizes, warnings))
 
     errors: list[RowError] = []
@@ -389,7 +418,7 @@ def validate_sheet(
         if codes_ok:
             seen_codes.update(zip(codes, rownums, strict=True))
         if codes_ok and not redo and block_is_clean(by_slot):
-            clean_block(rownums, codes, by_slot, block_data, n)
+            clean_block(rownums, codes, by_slot, block_data, data_columns, n)
             if on_block is not None:
                 on_block(parsed[first_new:], bool(errors), data_columns)
             continue

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from apps.enterprises import credit_code, importer
@@ -93,8 +93,42 @@ def parsed(result: Any) -> list[tuple[Any, ...]]:
     return [(r.row, r.code, r.data, r.qualifications, r.size, r.warnings) for r in result.rows]
 
 
+VALID_ROW = {
+    "name": "上海示例科技有限公司",
+    "industry": "工业",
+    "employees": 50,
+    "revenue": 3000.5,
+    "total_assets": None,
+    "rd_expense": 150.0,
+    "rd_staff": 8,
+    "invention_patents": 2,
+    "q_specialised": "市级",
+    "qy_specialised": 2022,
+    "q_high_tech": None,
+    "qy_high_tech": None,
+    "qy_little_giant": None,
+    "leading_industry_related": None,
+    "cloud": "是",
+    "product_1": "伺服电机",
+    "product_2": None,
+}
+
+
 @settings(max_examples=150, deadline=None)
 @given(rows=st.lists(row_cells, min_size=1, max_size=8))
+# No employees but patents (and no R&D staff): warned only through the no-employees check.
+@example(
+    rows=[
+        {
+            **VALID_ROW,
+            "employees": 0,
+            "invention_patents": 3,
+            "rd_staff": None,
+            "q_specialised": None,
+            "qy_specialised": None,
+        }
+    ]
+)
 def test_a_clean_block_gives_what_the_row_by_row_checks_give(rows):
     by_columns, handed = validated(rows, row_by_row=False)
     by_rows, handed_rows = validated(rows, row_by_row=True)
@@ -108,25 +142,7 @@ def test_a_clean_block_gives_what_the_row_by_row_checks_give(rows):
 
 def test_the_clean_path_is_taken_for_valid_rows():
     """The comparison above is not of one path with itself: valid rows go column-wise."""
-    row = {
-        "name": "上海示例科技有限公司",
-        "industry": "工业",
-        "employees": 50,
-        "revenue": 3000.5,
-        "total_assets": None,
-        "rd_expense": 150.0,
-        "rd_staff": 8,
-        "invention_patents": 2,
-        "q_specialised": "市级",
-        "qy_specialised": 2022,
-        "q_high_tech": None,
-        "qy_high_tech": None,
-        "qy_little_giant": None,
-        "leading_industry_related": None,
-        "cloud": "是",
-        "product_1": "伺服电机",
-        "product_2": None,
-    }
+    row = VALID_ROW
     result, handed = validated([row, row, row, row], row_by_row=False)
     assert [columns is not None for _block, columns in handed] == [True, True]
     assert result.rows[0].qualifications == [("specialised", "municipal", 2022)]
