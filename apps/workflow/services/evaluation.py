@@ -78,16 +78,26 @@ def rubric_code_for(submission: Submission) -> str:
 
 
 def evaluation_for(submission: Submission) -> Any:
-    """The assessment ServiceEvaluation of this submission (cluster, data year, rubric), or None."""
-    from apps.assessment.models import ServiceEvaluation
+    """The assessment ServiceEvaluation of this submission (cluster, data year, rubric), or None,
+    with its evaluators' submissions and their users loaded (as prime_evaluations has them), so
+    the panel and the named totals (evaluator_totals) ask nothing per evaluator."""
+    from apps.assessment.models import EvaluatorSubmission, ServiceEvaluation
 
     if submission.cluster_id is None:
         return None
     if hasattr(submission, "_service_evaluation"):  # primed by prime_evaluations
         return submission._service_evaluation
-    return ServiceEvaluation.objects.filter(
-        cluster_id=submission.cluster_id, year=evaluation_year(submission), rubric_code=rubric_code_for(submission)
-    ).first()
+    return (
+        ServiceEvaluation.objects.filter(
+            cluster_id=submission.cluster_id, year=evaluation_year(submission), rubric_code=rubric_code_for(submission)
+        )
+        .prefetch_related(
+            models.Prefetch(
+                "submissions", queryset=EvaluatorSubmission.objects.select_related("evaluator").order_by("pk")
+            )
+        )
+        .first()
+    )
 
 
 def prime_evaluations(submissions: list[Submission]) -> None:
@@ -525,7 +535,7 @@ def evaluation_result(user: Any, submission: Submission) -> dict[str, Any] | Non
     until the third-party scoring is complete. Whether it is shown at all is decided by
     permissions.can_view_evaluation_result — the pages and the API both read it from here. Who is
     not allowed to see the evaluators' identities (permissions.can_view_evaluator_identities) gets
-    them as 评价人员一、二… in the totals and the opinions."""
+    them as 评价人员一、二… in the totals and the opinions; `named` says which of the two it got."""
     if not is_service_evaluation(submission):
         return None
     visible, reason = permissions.can_view_evaluation_result(user, submission)
@@ -538,6 +548,7 @@ def evaluation_result(user: Any, submission: Submission) -> dict[str, Any] | Non
             "grade": "",
             "opinions": "",
             "evaluator_totals": [],
+            "named": False,
         }
     event = _auto_event(submission)
     named = permissions.can_view_evaluator_identities(user, submission)[0]
@@ -553,6 +564,7 @@ def evaluation_result(user: Any, submission: Submission) -> dict[str, Any] | Non
         "grade": str(submission.data.get("grade", "")) if submission.state == CONFIRMED_STATE else "",
         "opinions": opinions,
         "evaluator_totals": totals,
+        "named": named,
     }
 
 

@@ -104,6 +104,7 @@ def test_the_city_sees_the_evaluators_totals_by_name(world: Any) -> None:
     assert "钱评审：意见0.95" in result["opinions"]
     page = _client(world.city_staff).get(reverse("workflow:submission_detail", args=[sub.pk])).content.decode()
     assert 'id="evaluator-totals"' in page and "钱评审" in page and "评价人员一" not in page
+    assert "不公布评价人员姓名" not in page
 
 
 def test_nobody_gets_404_for_the_evaluation_result(world: Any) -> None:
@@ -113,3 +114,51 @@ def test_nobody_gets_404_for_the_evaluation_result(world: Any) -> None:
     assert nobody.get(f"/api/workflow/submissions/{sub.pk}").status_code == 404
     assert nobody.get(reverse("workflow:submission_detail", args=[sub.pk])).status_code == 404
     assert nobody.get("/api/workflow/submissions").json() == []
+
+
+def _scored_by(world: Any, campaign: Any, n: int) -> Submission:
+    """A service evaluation of a new Pudong cluster scored and submitted by `n` evaluators."""
+    from apps.workflow.demo_forms import fill_application
+    from apps.workflow.services import submission_open_form, submission_start
+    from tests import factories as f
+
+    cluster = f.ClusterFactory(district=world.pudong, operator=world.cluster_pudong.operator)
+    sub = submission_start(
+        actor=world.city_staff,
+        campaign=campaign,
+        track=campaign.tracks.get(),
+        workflow_key="service_evaluation",
+        year=campaign.year,
+        cluster=cluster,
+    )
+    submission_open_form(actor=world.operator, submission=sub)
+    sub.refresh_from_db()
+    fill_application(actor=world.operator, filing=sub.subject)
+    transition_apply(actor=world.operator, instance=sub, transition="submit", comment="", expected_state="draft")
+    evaluators = [second_evaluator(world, f"counted_{cluster.pk}_{i}") for i in range(n)]
+    evaluation = service_evaluation_assign(actor=world.city_staff, submission=sub, evaluators=evaluators)
+    for user in evaluators:
+        score_all(evaluation, user, "0.9", submit=False)
+        assessment.evaluation_submit(actor=user, evaluation=evaluation, opinion="意见")
+    sub.refresh_from_db()
+    assert sub.state == "city_confirmation"
+    return sub
+
+
+def test_the_citys_submission_page_asks_as_many_queries_for_three_evaluators_as_for_one(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories_evaluation import evaluation_campaign
+
+    campaign = evaluation_campaign(world)
+    one, three = _scored_by(world, campaign, 1), _scored_by(world, campaign, 3)
+    city = _client(world.city_staff)
+    city.get(reverse("workflow:submission_detail", args=[one.pk]))  # the session and content types cached
+    counts = []
+    for sub in (one, three):
+        with CaptureQueriesContext(connection) as ctx:
+            page = city.get(reverse("workflow:submission_detail", args=[sub.pk])).content.decode()
+        assert 'id="evaluator-totals"' in page and "评价人员一" not in page
+        counts.append(len(ctx.captured_queries))
+    assert counts[1] == counts[0]
