@@ -208,3 +208,13 @@ def can_view_evaluator_identities(user: Any, submission: Submission) -> Decision
     if user.is_superuser or (org is not None and org.is_authority):
         return True, ""
     return False, "第三方评价人员的姓名不对外公布，评分以“评价人员一、二……”显示。"
+
+
+def can_view_evaluation_panel(user: Any, submission: Submission) -> Decision:
+    """The panel of evaluators of a service evaluation (服务评价: who is assigned, their progress,
+    the link to the item-by-item scores): it names the evaluators, so whoever may see their
+    identities (can_view_evaluator_identities: the authorities and the superuser) sees it."""
+    allowed, _reason = can_view_evaluator_identities(user, submission)
+    if not allowed:
+        return False, "第三方评价人员名单及评分进度仅主管部门可以查看。"
+    return True, ""

@@ -28,10 +28,9 @@ def service_evaluation_context(user: Any, sub: Submission) -> dict[str, Any]:
     from apps.assessment.permissions import can_score_evaluation, is_assigned_evaluator
 
     evaluation = ev.evaluation_for(sub)
-    org = getattr(user, "organisation", None)
-    is_authority = bool(user.is_superuser or (org is not None and org.is_authority))
+    sees_panel = permissions.can_view_evaluation_panel(user, sub)[0]
     can_assign = ev.can_assign_evaluators(user, sub)[0] and sub.state == ev.SCORING_STATE
-    panel = ev.panel(evaluation) if is_authority else []
+    panel = ev.panel(evaluation) if sees_panel else []
     assigned = {row.user.pk for row in panel}
     mine = evaluation is not None and is_assigned_evaluator(user, evaluation)
     after_scoring = sub.state in (ev.CONFIRM_STATE, ev.CONFIRMED_STATE)
@@ -49,11 +48,11 @@ def service_evaluation_context(user: Any, sub: Submission) -> dict[str, Any]:
             "can_score": mine and can_score_evaluation(user, evaluation)[0],
             "score_url": reverse("assessment:evaluation_score", args=[evaluation.pk]) if mine else "",
             "detail_url": reverse("assessment:evaluation_detail", args=[evaluation.pk])
-            if evaluation is not None and is_authority
+            if evaluation is not None and sees_panel
             else "",
             # The inputs of the aggregate (named for the authorities, 评价人员一、二… for the others).
             "totals": result.get("evaluator_totals", []) if sees_result and after_scoring else [],
-            "totals_anonymous": not permissions.can_view_evaluator_identities(user, sub)[0],
+            "totals_anonymous": not result.get("named", False),
             "proposed": result.get("proposed_grade", ""),
             "score": result.get("score", ""),
             "confirmed": ev.confirmed_grade(sub.cluster) if sub.state == "confirmed" and sub.cluster else None,

@@ -54,6 +54,20 @@ def test_the_city_assigns_an_evaluator_on_the_submission_page_and_a_district_use
     assert ServiceEvaluation.objects.count() == 1
 
 
+def test_only_the_authorities_see_the_panel_of_evaluators_on_the_submission_page(world: Any) -> None:
+    sub = submitted_evaluation(world)
+    evaluation = service_evaluation_assign(actor=world.city_staff, submission=sub, evaluators=[world.evaluator])
+    url = reverse("workflow:submission_detail", args=[sub.pk])
+    detail = f'href="{reverse("assessment:evaluation_detail", args=[evaluation.pk])}"'
+    for authority in (world.city_staff, world.district):
+        page = _client(authority).get(url).content.decode()
+        assert 'id="evaluator-panel"' in page and detail in page, authority
+    for other in (world.operator, world.evaluator):
+        page = _client(other).get(url).content.decode()
+        assert 'id="evaluator-panel"' not in page and detail not in page, other
+    assert _client(world.nobody).get(url).status_code == 404
+
+
 def test_an_unassigned_evaluator_gets_404_on_the_submission_its_form_and_the_scoring_page(world: Any) -> None:
     sub = submitted_evaluation(world)
     evaluation = service_evaluation_assign(actor=world.city_staff, submission=sub, evaluators=[world.evaluator])
