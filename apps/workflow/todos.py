@@ -16,7 +16,7 @@ from .models import Audience, CampaignTrack, ExpertScore, Objection, ObjectionSt
 from .models.campaigns import CampaignStatus
 from .permissions import prime_assignments
 from .selectors import submissions_visible_to
-from .services.forms import eligible_applicants, start_deadline
+from .services.forms import held_recognition_levels, start_deadline, track_recognition_level
 
 
 def _acting_states() -> dict[str, set[str]]:
@@ -109,19 +109,37 @@ def workflow_todos(user: Any) -> list[TodoItem]:
     # Operators: open calls for new applications they have not started.
     org = user.organisation
     if org is not None and org.kind == OrgKind.OPERATOR and user.has_role(Role.OPERATOR_STAFF):
+        # The tracks with their deadlines, the operator's clusters, the ones that have answered and
+        # the recognitions they hold are read once for all tracks (eligible_applicants' rule).
         ancestor_ids = [int(p) for p in org.path.strip("/").split("/") if p]
-        tracks = CampaignTrack.objects.filter(
-            audience=Audience.NEW_APPLICANTS,
-            campaign__status=CampaignStatus.PUBLISHED,
-            campaign__authority_id__in=ancestor_ids,
-        ).select_related("campaign")
+        tracks = (
+            CampaignTrack.objects.filter(
+                audience=Audience.NEW_APPLICANTS,
+                campaign__status=CampaignStatus.PUBLISHED,
+                campaign__authority_id__in=ancestor_ids,
+            )
+            .select_related("campaign")
+            .prefetch_related("campaign__deadlines")
+        )
+        open_tracks = []
         for tr in tracks:
             _stage, d = start_deadline(tr)
-            if d is not None and d.due_at < now:
-                continue
-            started = submissions_visible_to(user).filter(campaign=tr.campaign, workflow_key=tr.workflow_key)
-            eligible = eligible_applicants(tr, org.operated_clusters.exclude(pk__in=started.values("cluster_id")))
-            if eligible.exists():
+            if d is None or d.due_at >= now:
+                open_tracks.append((tr, d))
+        clusters = list(org.operated_clusters.values_list("pk", flat=True)) if open_tracks else []
+        answered = (
+            set(
+                submissions_visible_to(user)
+                .filter(campaign_id__in={tr.campaign_id for tr, _d in open_tracks}, cluster_id__in=clusters)
+                .values_list("campaign_id", "workflow_key", "cluster_id")
+            )
+            if clusters
+            else set()
+        )
+        held = held_recognition_levels(clusters) if clusters else set()
+        for tr, d in open_tracks:
+            level = track_recognition_level(tr)
+            if any((tr.campaign_id, tr.workflow_key, c) not in answered and (c, level) not in held for c in clusters):
                 items.append(
                     TodoItem(
                         title=f"{tr.campaign.document_number} {tr.title}",

@@ -41,13 +41,27 @@ def eligible_applicants(track: CampaignTrack, clusters: QuerySet[Cluster]) -> Qu
     """Clusters that may answer a call for new applications: not already holding a valid
     recognition of the level the workflow grants (a recognised municipal cluster does not apply
     for municipal recognition again; it reports yearly and is re-reviewed when it expires)."""
-    level = get_workflow(track.workflow_key, track.workflow_version).recognition_level
+    level = track_recognition_level(track)
     if not level:
         return clusters
-    held = Recognition.objects.filter(
-        is_current=True, level=level, status__in=[ClusterStatus.RECOGNISED, ClusterStatus.UNDER_REREVIEW]
-    ).values("cluster_id")
-    return clusters.exclude(pk__in=held)
+    return clusters.exclude(pk__in=_held_recognitions().filter(level=level).values("cluster_id"))
+
+
+def track_recognition_level(track: CampaignTrack) -> str:
+    """The recognition level the track's workflow grants ("" when it grants none)."""
+    return get_workflow(track.workflow_key, track.workflow_version).recognition_level
+
+
+def _held_recognitions() -> QuerySet[Recognition]:
+    return Recognition.objects.filter(
+        is_current=True, status__in=[ClusterStatus.RECOGNISED, ClusterStatus.UNDER_REREVIEW]
+    )
+
+
+def held_recognition_levels(cluster_ids: list[int]) -> set[tuple[int, str]]:
+    """(cluster id, level) of every valid recognition the clusters hold, in one query: what
+    eligible_applicants excludes, for a list of tracks at once (the operator's 可申报 to-dos)."""
+    return set(_held_recognitions().filter(cluster_id__in=cluster_ids).values_list("cluster_id", "level"))
 
 
 def submission_open_form(*, actor: Any, submission: Submission) -> Any:

@@ -140,3 +140,60 @@ def test_the_api_list_of_submissions_asks_as_many_queries_for_three_times_the_ro
     nobody = Client()
     nobody.force_login(world.nobody)
     assert nobody.get("/api/workflow/submissions").json() == []
+
+
+def _open_calls(world: Any, n: int, first: int) -> list[Campaign]:
+    """`n` published Shanghai calls for new applicants (市级集群申报), open for 30 days."""
+    return [
+        fw.campaign(world.shanghai, world.city_staff, document_number=f"沪经信〔2025〕{first + i}号") for i in range(n)
+    ]
+
+
+def _open_call_titles(user: Any) -> list[str]:
+    return sorted(i.title for i in workflow_todos(user) if i.category == "可申报")
+
+
+def test_the_operators_open_calls_ask_as_many_queries_for_three_times_the_tracks(world: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    past = timezone.now() - timedelta(days=1)
+    fw.campaign(
+        world.shanghai,
+        world.city_staff,
+        document_number="沪经信〔2025〕90号",
+        deadlines={"application_submission": past},
+    )
+    started = fw.campaign(world.shanghai, world.city_staff, document_number="沪经信〔2025〕91号")
+    fw.submission(started, world.cluster_pudong)  # the operator's only cluster has answered this call
+    opened = _open_calls(world, N, 100)
+    workflow_todos(world.operator)  # the content types are cached from here on
+    few, _items = _count(lambda: workflow_todos(world.operator))
+    assert _open_call_titles(world.operator) == sorted(f"{c.document_number} municipal_application" for c in opened)
+    opened += _open_calls(world, 2 * N, 200)
+    many, _items = _count(lambda: workflow_todos(world.operator))
+    assert len(_open_call_titles(world.operator)) == 3 * N
+    assert many == few
+    assert _open_call_titles(world.nobody) == []
+
+
+def test_an_open_call_is_offered_while_a_cluster_has_neither_answered_it_nor_holds_the_recognition(world: Any) -> None:
+    from datetime import date
+
+    from apps.clusters.models import Recognition
+
+    second = f.ClusterFactory(district=world.pudong, operator=world.cluster_pudong.operator)
+    Recognition.objects.create(
+        cluster=second, level="municipal", batch_year=2024, valid_from=date(2024, 1, 1), valid_to=date(2027, 12, 31)
+    )
+    answered, other = _open_calls(world, 2, 300)
+    fw.submission(answered, world.cluster_pudong)
+    assert _open_call_titles(world.operator) == [f"{other.document_number} municipal_application"]
+    Recognition.objects.create(
+        cluster=second, level="provincial", batch_year=2024, valid_from=date(2024, 1, 1), valid_to=date(2027, 12, 31)
+    )
+    fw.submission(other, second)  # another cluster's answer leaves the Pudong one free to answer
+    assert _open_call_titles(world.operator) == [f"{other.document_number} municipal_application"]
+    fw.submission(other, world.cluster_pudong)
+    assert _open_call_titles(world.operator) == []
