@@ -138,16 +138,16 @@ class Filing(models.Model):
     @property
     def subject_name(self) -> str:
         """The cluster's name, or the district's (区名, e.g. 浦东新区) for a district-level form."""
-        if self.cluster_id is not None and self.cluster is not None:
-            return self.cluster.name
+        if self.cluster_id is not None:
+            return self.cluster.name  # type: ignore[union-attr]
         district = self.district
         return (district.region_name or district.name) if district is not None else ""
 
     @property
     def subject_district(self) -> Organisation:
         """The district the form belongs to: the cluster's district, or its own (区级表单)."""
-        if self.cluster_id is not None and self.cluster is not None:
-            return self.cluster.district
+        if self.cluster_id is not None:
+            return self.cluster.district  # type: ignore[union-attr]
         return self.district  # type: ignore[return-value]
 
     @property

@@ -15,7 +15,8 @@ from django.db import models
 from django.db.models.functions import Coalesce
 
 from apps.clusters.selectors import clusters_visible_to
-from apps.orgs.selectors import scope_queryset
+from apps.orgs.models import Organisation
+from apps.orgs.selectors import scope_for, scope_queryset
 
 from .models import Evidence, Filing
 
@@ -26,18 +27,28 @@ def subject_path() -> Coalesce:
 
 
 def in_area(path: str) -> models.Q:
-    """Filings of clusters — and district-level forms — within the organisation at `path`."""
-    return models.Q(cluster__district__path__startswith=path) | models.Q(district__path__startswith=path)
+    """Filings of clusters — and district-level forms — within the organisation at `path`.
+
+    The districts within are found once by their path (a prefix lookup the organisations' path
+    index serves, in a subquery), and a filing is in the area if its cluster's district or its
+    own district (区级表单) is one of them. A filter on the path through the two outer joins —
+    let alone on `subject_path()` — is applied only after joining every filing."""
+    area = Organisation.objects.filter(path__startswith=path).values("pk")
+    return models.Q(cluster__district_id__in=area) | models.Q(district_id__in=area)
 
 
 def filings_visible_to(user: Any) -> models.QuerySet[Filing]:
-    qs = Filing.objects.select_related(
-        "cluster", "cluster__district", "cluster__operator", "district", "updated_by"
-    ).annotate(_subject_path=subject_path())
+    """Authorities: the filings `in_area` of their organisation (indexed path lookups, not a
+    filter on the computed `subject_path()`); everyone else as `scope_queryset` decides
+    (operators by their clusters, experts and evaluators by assignment, nobody nothing)."""
+    qs = Filing.objects.select_related("cluster", "cluster__district", "cluster__operator", "district", "updated_by")
+    scope = scope_for(user)
+    if scope.subtree_path is not None:  # only set for an active authority (scope_for)
+        return qs.filter(in_area(scope.subtree_path))
     return scope_queryset(
         qs,
         user,
-        org_path_field="_subject_path",
+        org_path_field="cluster__district__path",  # unused: the authority branch is handled above
         operator_field="cluster__operator_id",
         assignable=True,
     )
