@@ -70,7 +70,8 @@ def filing_new(request: HttpRequest) -> HttpResponse:
     templates = current_templates(applicant)
     district = district_fillable_by(request.user)
     this_year = timezone.localdate().year
-    form = {"cluster": "", "template": "", "year": str(this_year)}
+    # `?template=code@version` preselects a form (a link from the workflow or the help text).
+    form = {"cluster": "", "template": request.GET.get("template", "").strip(), "year": str(this_year)}
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
@@ -79,7 +80,13 @@ def filing_new(request: HttpRequest) -> HttpResponse:
         code, _, version = form["template"].partition("@")
         chosen = next((t for t in current_templates() if t.code == code and t.version == version), None)
         district_level = chosen is not None and chosen.subject == "district"
-        if cluster is None and not district_level:
+        if chosen is not None and district_level and district is not None and form["cluster"]:
+            # A district-level form is the district's own: no cluster is offered for it, and one
+            # posted anyway is refused rather than silently dropped.
+            place = getattr(district, "region_name", "") or getattr(district, "name", "") or "本区"
+            errors["cluster"] = f"《{chosen.title}》是区级表单，为本区（{place}）整体填写，不选择集群，请将“集群”留空。"
+            form["cluster"] = ""
+        elif cluster is None and not district_level:
             errors["cluster"] = (
                 "请选择本机构运营的集群。" if applicant == ApplicantKind.OPERATOR else "请选择本辖区的集群。"
             )
@@ -106,6 +113,7 @@ def filing_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"已新建《{filing.template_title}》，填写内容会自动保存。")
                 return redirect("filings:edit", pk=filing.pk)
         status = status if status != 200 else 400
+    selected = next((t for t in templates if f"{t.code}@{t.version}" == form["template"]), None)
     return render(
         request,
         "filings/new.html",
@@ -118,6 +126,10 @@ def filing_new(request: HttpRequest) -> HttpResponse:
             "is_county": applicant == ApplicantKind.COUNTY,
             "district": district,
             "cluster_optional": any(t.subject == "district" for t in templates),
+            # The cluster field is left out for a district-level form (区级表单) and when every
+            # form offered is one; the page script hides/shows it as the chosen form changes.
+            "district_chosen": selected is not None and selected.subject == "district",
+            "cluster_forms": any(t.subject != "district" for t in templates),
         },
         status=status,
     )

@@ -1,13 +1,15 @@
 """新建填报 and the pages of the district summary (区级发展总结报告, 沪经信企〔2025〕73号 附件2), a
-district-level form: the district department opens it for its own district without choosing a
-cluster, fills it and sees it in its list, print view included; an operator is not offered it and
-a direct post is refused (403, Chinese reason, nothing created); another district's user and the
-no-access user get 404 on the pages of Pudong's summary."""
+district-level form: the district department opens it for its own district — the page offers no
+cluster for it, and a cluster posted with it is refused in Chinese (nothing created) — fills it
+and sees it in its list, print view included; an operator is not offered it and a direct post is
+refused (403, Chinese reason, nothing created); another district's user and the no-access user
+get 404 on the pages of Pudong's summary."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -42,8 +44,17 @@ def _summary(world: Any) -> Filing:
 def test_the_district_is_offered_the_summary_for_its_district_without_choosing_a_cluster(world: Any) -> None:
     html = _client(world.district).get(reverse("filings:new")).content.decode()
     assert f'value="{KEY}" data-subject="district"' in html and "〔区级表单，为本区填写〕" in html
-    assert "无需选择集群" in html and "浦东新区" in html
+    assert "不选择集群" in html and "本区：浦东新区" in html
     assert 'name="cluster" required' not in html
+    # Nothing chosen yet: the cluster field (for the national forms) shows, the district line waits.
+    assert '<div class="mb-3" id="cluster-field">' in html and '<div class="mb-3" id="district-field" hidden>' in html
+
+
+def test_with_the_summary_chosen_the_page_leaves_the_cluster_out(world: Any) -> None:
+    html = _client(world.district).get(reverse("filings:new"), {"template": KEY}).content.decode()
+    assert f'value="{KEY}" data-subject="district" selected' in html
+    assert '<div class="mb-3" id="cluster-field" hidden>' in html and 'name="cluster" disabled' in html
+    assert '<div class="mb-3" id="district-field">' in html and "本区：浦东新区" in html
 
 
 def test_the_district_creates_the_summary_for_its_district_from_the_new_filing_page(world: Any) -> None:
@@ -56,9 +67,17 @@ def test_the_district_creates_the_summary_for_its_district_from_the_new_filing_p
     assert "区级表单 · 报送单位：浦东新区科经委（浦东新区）" in page and "运营管理机构" not in page
 
 
-def test_a_cluster_chosen_with_the_summary_is_ignored_the_summary_is_the_districts(world: Any) -> None:
-    assert _post(world.district, world.cluster_pudong).status_code == 302
-    assert Filing.objects.get().cluster is None
+@pytest.mark.parametrize("cluster", ["cluster_pudong", "cluster_huangpu"])
+def test_a_cluster_posted_with_the_summary_is_refused_in_chinese_and_nothing_is_created(
+    world: Any, cluster: str
+) -> None:
+    response = _post(world.district, getattr(world, cluster))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "是区级表单，为本区（浦东新区）整体填写，不选择集群，请将“集群”留空。" in html
+    assert 'name="cluster" disabled' in html  # the page offered again leaves the cluster out
+    assert not Filing.objects.exists()
+    assert _post(world.district).status_code == 302 and Filing.objects.get().cluster is None
 
 
 def test_a_cluster_form_still_needs_a_cluster_of_the_district(world: Any) -> None:
