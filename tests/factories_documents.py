@@ -279,7 +279,8 @@ def documents_access_entries() -> dict[str, Any]:
         outside_visible=NO_ONE,
         notes="outside: no such (published) template version, so no blank to download",
     )
-    fillers = frozenset({"operator", "nobody"})
+    # The district department imports its district-level forms (区级表单: the district summary).
+    fillers = frozenset({"operator", "nobody", "district"})
     entries["documents:import_upload"] = Access(allowed=fillers, forbidden=EVERYONE - fillers)
 
     def _import_in(w: Any) -> dict[str, Any]:

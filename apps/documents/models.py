@@ -7,7 +7,7 @@ covers (frozen at the start), its progress, the failures (an item that fails is 
 reason and does not sink the batch) and the result file in default_storage. The result is only
 served through a permission-checked view, never a public URL.
 
-`WordImport`: an operator's uploaded .docx of an official form, the values read from it (each
+`WordImport`: an applicant's uploaded .docx of an official form, the values read from it (each
 with its source cell) and the cells that could not be read, waiting for confirmation; confirming
 creates a draft Filing through apps.filings.services.
 """
@@ -110,9 +110,23 @@ class WordImportStatus(models.TextChoices):
 
 
 class WordImport(models.Model):
-    """Word 导入: a filled official form read back into values, awaiting the operator's confirmation."""
+    """Word 导入: a filled official form read back into values, awaiting the applicant's confirmation.
 
-    cluster = models.ForeignKey(Cluster, verbose_name="集群", on_delete=models.PROTECT, related_name="+")
+    Its subject is the filing's to be (填报对象): a cluster, or — for a district-level form (区级表单,
+    template `subject: district`: the district summary) — the district itself, with no cluster."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name="集群", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        Organisation,
+        verbose_name="区（区级表单）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="区级表单（如区级发展总结报告）的填报对象：本区；按集群填写的表单为空。",
+    )
     template_code = models.CharField("表单模板", max_length=60)
     template_version = models.CharField("模板版本", max_length=20)
     template_title = models.CharField("表单名称", max_length=200)
@@ -140,6 +154,22 @@ class WordImport(models.Model):
         verbose_name = "Word 导入"
         verbose_name_plural = "Word 导入"
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cluster__isnull=False, district__isnull=True)
+                | models.Q(cluster__isnull=True, district__isnull=False),
+                name="word_import_cluster_or_district",
+                violation_error_message="Word 导入的填报对象须是一个集群或一个区（区级表单），二者只能有一个。",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.cluster} · {self.template_title} · {self.original_name}"
+        return f"{self.subject_name} · {self.template_title} · {self.original_name}"
+
+    @property
+    def subject_name(self) -> str:
+        """The cluster's name, or the district's for a district-level form."""
+        if self.cluster is not None:
+            return self.cluster.name
+        district = self.district
+        return (district.region_name or district.name) if district is not None else ""

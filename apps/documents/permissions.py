@@ -5,7 +5,9 @@ Visibility is the selectors' job (out of scope → 404). Here:
   jurisdiction (and ministry staff for theirs); the result is downloaded by the authorities whose
   area covers the export's area, once it is done;
 - a filing's documents (.docx, .pdf, 佐证材料汇编): whoever may view the filing;
-- Word import (Word 导入): the operator's filling staff, for the clusters their organisation runs.
+- Word import (Word 导入): the operator's filling staff, for the clusters their organisation runs;
+  a district department's staff, for the district-level forms (区级表单, template `subject:
+  district`: the district summary) of their own district — the same rules as 新建填报.
 """
 
 from __future__ import annotations
@@ -13,7 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 from apps.filings.models import ApplicantKind
-from apps.filings.permissions import can_create_filing, can_view_filing, is_operator_staff
+from apps.filings.permissions import (
+    can_create_district_filing,
+    can_create_filing,
+    can_view_filing,
+    is_county_staff,
+    is_operator_staff,
+)
 from apps.orgs.models import OrgKind, Role
 
 from .models import ExportJob, ExportStatus, WordImport, WordImportStatus
@@ -58,21 +66,37 @@ def can_download_filing_documents(user: Any, filing: Any) -> Decision:
 
 
 def can_import_word(user: Any, cluster: Any | None = None, applicant: str = ApplicantKind.OPERATOR) -> Decision:
-    """Upload a filled official form for a cluster (None: may use the import page at all); the
+    """Upload a filled official form for a cluster (None: may use the import page at all — an
+    operator's filling staff, or a district department's staff for its district-level forms); the
     import creates a filing, so the form's applicant (申报主体, `Template.applicant`) decides as
-    for 新建填报: an operator's national form (the county department applies) is refused."""
-    if not is_operator_staff(user):
-        return False, "只有集群运营管理机构的填报人员可以从 Word 导入填报内容。"
+    for 新建填报: an operator's national form (the county department applies) is refused, and the
+    county department imports no cluster form (it fills the national forms online)."""
     if cluster is None:
-        return True, ""
+        if is_operator_staff(user) or is_county_staff(user):
+            return True, ""
+        return (
+            False,
+            "只有集群运营管理机构的填报人员，或区级中小企业主管部门的工作人员（区级表单）可以从 Word 导入填报内容。",
+        )
+    if not is_operator_staff(user):
+        return False, "只有集群运营管理机构的填报人员可以从 Word 导入按集群填写的表单。"
     return can_create_filing(user, cluster, applicant)
+
+
+def can_import_district_word(user: Any, district: Any | None) -> Decision:
+    """Upload a filled district-level form (区级表单, template `subject: district`: the district
+    summary) for `district`: as 新建填报, only that district department's own staff."""
+    return can_create_district_filing(user, district)
 
 
 def can_confirm_word_import(user: Any, word_import: WordImport) -> Decision:
     from apps.filings.definitions import load_template
 
     applicant = load_template(word_import.template_code, word_import.template_version).applicant
-    ok, reason = can_import_word(user, word_import.cluster, applicant)
+    if word_import.district_id is not None:
+        ok, reason = can_import_district_word(user, word_import.district)
+    else:
+        ok, reason = can_import_word(user, word_import.cluster, applicant)
     if not ok:
         return ok, reason
     if word_import.status != WordImportStatus.PREVIEW:

@@ -4,7 +4,8 @@
   jurisdiction) lies in their subtree — a district never sees the city's city-wide export;
 - the filings an export may cover: apps.filings.selectors.filings_visible_to, then narrowed to a
   campaign (its submissions' forms) and a district;
-- Word imports: only the operator organisation of the cluster.
+- Word imports: only the operator organisation of the cluster; a district-level form's import
+  (区级表单, no cluster) only the staff of its district's department.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from apps.filings.models import Filing, FilingStatus
-from apps.filings.permissions import is_operator_staff
+from apps.filings.permissions import is_county_staff, is_operator_staff
 from apps.filings.selectors import filings_visible_to, in_area, subject_path
 from apps.orgs.selectors import districts_visible_to, scope_queryset
 
@@ -61,8 +62,9 @@ def exportable_filings(
 
 
 def word_imports_visible_to(user: Any) -> models.QuerySet[WordImport]:
-    if not is_operator_staff(user):
-        return WordImport.objects.none()
-    return WordImport.objects.select_related("cluster", "filing", "created_by").filter(
-        cluster__operator_id=user.organisation_id
-    )
+    qs = WordImport.objects.select_related("cluster", "district", "filing", "created_by")
+    if is_operator_staff(user):
+        return qs.filter(cluster__operator_id=user.organisation_id)
+    if is_county_staff(user):
+        return qs.filter(cluster__isnull=True, district_id=user.organisation_id)
+    return WordImport.objects.none()

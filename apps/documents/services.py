@@ -233,6 +233,22 @@ def importable_templates(applicant: str | None = None) -> list[Any]:
     return current_templates(applicant)
 
 
+def importable_templates_for(user: Any) -> list[Any]:
+    """The forms `user` may import from Word (offered on the import page): an operator's staff
+    the operator's cluster forms; a district department's staff its district-level forms (区级表单,
+    template `subject: district`: the district summary) — the county department's national forms
+    are filled online, not imported. Nobody else any. A form posted outside these is refused by
+    word_import_upload with the reason."""
+    from apps.filings.models import ApplicantKind
+    from apps.filings.permissions import is_county_staff, is_operator_staff
+
+    if is_operator_staff(user):
+        return importable_templates(ApplicantKind.OPERATOR)
+    if is_county_staff(user):
+        return [t for t in importable_templates(ApplicantKind.COUNTY) if t.subject == "district"]
+    return []
+
+
 def _check_same_form(data: bytes, template: Template) -> None:
     """Refuse a .docx of another form (or of another version of this form), in Chinese."""
     from io import BytesIO
@@ -297,7 +313,8 @@ def _set_aside_invalid(
 def word_import_upload(
     *,
     actor: Any,
-    cluster: Any,
+    cluster: Any = None,
+    district: Any = None,
     template_code: str,
     template_version: str,
     reporting_year: int,
@@ -305,18 +322,29 @@ def word_import_upload(
 ) -> WordImport:
     """Read an uploaded filled form (.docx) into values for confirmation (上传 Word 填报表).
 
-    Nothing is created for a bad file: empty, not a .docx (an old .doc says so), a .docx of
-    another form, or a form with nothing filled in.
+    The subject is a `cluster`, or — for a district-level form (区级表单, template `subject:
+    district`: the district summary) — the `district`, which only its own department's staff may
+    import into (as 新建填报). Nothing is created for a bad file: empty, not a .docx (an old .doc
+    says so), a .docx of another form, or a form with nothing filled in.
     """
-    require(perms.can_import_word(actor, cluster))
+    require(perms.can_import_word(actor))
     if not any(t.code == template_code and t.version == template_version for t in importable_templates()):
         raise ServiceError("请选择要导入的表单。", field="template")
     if not 2000 <= int(reporting_year) <= 2100:
         raise ServiceError("填报年度应为四位年份。", field="reporting_year")
     template = load_template(template_code, template_version)
-    # The form's applicant (申报主体) fills it: an operator's Word file of a national form (the
-    # county department applies, 77号) is refused before it is read or stored.
-    require(perms.can_import_word(actor, cluster, template.applicant))
+    if template.subject == "district":
+        require(perms.can_import_district_word(actor, district))
+        if cluster is not None:
+            raise ServiceError(f"《{template.title}》是区级表单，为本区填写，不选择集群。", field="cluster")
+        subject: Any = district
+    else:
+        if cluster is None or district is not None:
+            raise ServiceError(f"《{template.title}》按集群填写，请选择集群。", field="cluster")
+        # The form's applicant (申报主体) fills it: an operator's Word file of a national form (the
+        # county department applies, 77号) is refused before it is read or stored.
+        require(perms.can_import_word(actor, cluster, template.applicant))
+        subject = cluster
     name = filing_evidence.safe_original_name(getattr(file, "name", "") or "")
     size = getattr(file, "size", None)
     file.seek(0)
@@ -349,6 +377,7 @@ def word_import_upload(
             stored = default_storage.save(stored, ContentFile(data))
         item = WordImport.objects.create(
             cluster=cluster,
+            district=district if template.subject == "district" else None,
             template_code=template.code,
             template_version=template.version,
             template_title=template.title,
@@ -367,7 +396,7 @@ def word_import_upload(
             action="documents.word_import_upload",
             action_label="上传 Word 填报表",
             obj=item,
-            subject=cluster,
+            subject=subject,
             changes={
                 "表单": template.title,
                 "文件": name,
@@ -382,16 +411,22 @@ def word_import_upload(
 def word_import_confirm(*, actor: Any, word_import: WordImport) -> Filing:
     """Create the draft filing from the confirmed values (确认导入), through the filings services.
 
-    All or nothing: when the filing cannot be created (one already exists for the cluster, the
-    form and the year) or the values are refused, nothing is created and the import stays open.
+    All or nothing: when the filing cannot be created (one already exists for the cluster — or the
+    district, for a district-level form — the form and the year) or the values are refused,
+    nothing is created and the import stays open.
     """
     require(perms.can_confirm_word_import(actor, word_import))
     with transaction.atomic():
-        locked = WordImport.objects.select_for_update().select_related("cluster").get(pk=word_import.pk)
+        locked = (  # of self: the cluster and the district are nullable (outer joins cannot be locked)
+            WordImport.objects.select_for_update(of=("self",))
+            .select_related("cluster", "district")
+            .get(pk=word_import.pk)
+        )
         require(perms.can_confirm_word_import(actor, locked))
         filing = filing_services.filing_create(
             actor=actor,
             cluster=locked.cluster,
+            district=locked.district,
             template_code=locked.template_code,
             template_version=locked.template_version,
             reporting_year=locked.reporting_year,
@@ -440,7 +475,7 @@ def word_import_discard(*, actor: Any, word_import: WordImport) -> WordImport:
             action="documents.word_import_discard",
             action_label="放弃 Word 导入",
             obj=locked,
-            subject=locked.cluster,
+            subject=locked.cluster or locked.district,
             changes={"文件": locked.original_name},
         )
         name, sha = locked.stored_name, locked.sha256

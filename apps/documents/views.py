@@ -24,8 +24,7 @@ from apps.core.errors import AccessDenied, ServiceError
 from apps.filings.definitions import load_template
 from apps.filings.definitions.types import APPLICANT, FILLED_BY_PARTIES
 from apps.filings.formdata import display
-from apps.filings.models import ApplicantKind
-from apps.filings.selectors import clusters_fillable_by, filings_visible_to
+from apps.filings.selectors import clusters_fillable_by, district_fillable_by, filings_visible_to
 
 from . import permissions, services
 from .bundle import EvidenceError
@@ -199,37 +198,47 @@ def blank_form(request: HttpRequest, code: str, version: str) -> FileResponse:
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require(permissions.can_import_word(request.user))
     clusters = list(clusters_fillable_by(request.user))
-    # Only the forms the operator applies with: the national forms are the county department's
-    # (a direct POST of one is refused by word_import_upload with the reason).
-    templates = services.importable_templates(ApplicantKind.OPERATOR)
+    # Only the forms the user may import (the operator's own forms; a district department's
+    # district-level forms, 区级表单, for its own district — as 新建填报); another form posted
+    # directly is refused by word_import_upload with the reason.
+    templates = services.importable_templates_for(request.user)
+    district = district_fillable_by(request.user)
+    cluster_forms = any(t.subject != "district" for t in templates)
     this_year = timezone.localdate().year
-    form = {"cluster": "", "template": "", "year": str(this_year)}
+    form = {"cluster": "", "template": request.GET.get("template", "").strip(), "year": str(this_year)}
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
         cluster = next((c for c in clusters if str(c.pk) == form["cluster"]), None)
         code, _, version = form["template"].partition("@")
+        chosen = next((t for t in services.importable_templates() if t.code == code and t.version == version), None)
+        district_level = chosen is not None and chosen.subject == "district"
         upload = request.FILES.get("file")
-        if cluster is None:
+        if chosen is not None and district_level and district is not None and form["cluster"]:
+            place = district.region_name or district.name
+            errors["cluster"] = f"《{chosen.title}》是区级表单，为本区（{place}）整体填写，不选择集群，请将“集群”留空。"
+            form["cluster"] = ""
+        elif cluster is None and not district_level:
             errors["cluster"] = "请选择本机构运营的集群。"
-        if not any(t.code == code and t.version == version for t in services.importable_templates()):
+        if chosen is None:
             errors["template"] = "请选择表单。"
         if not form["year"].isdigit():
             errors["year"] = "填报年度应为四位年份。"
         if upload is None:
             errors["file"] = "请选择填好的 Word（.docx）文件。"
-        if not errors and cluster is not None and upload is not None:
+        if not errors and upload is not None:
             try:
                 item = services.word_import_upload(
                     actor=request.user,
-                    cluster=cluster,
+                    cluster=None if district_level else cluster,
+                    district=district if district_level else None,
                     template_code=code,
                     template_version=version,
                     reporting_year=int(form["year"]),
                     file=upload,
                 )
-            except AccessDenied as exc:  # e.g. a national form: the county department applies
+            except AccessDenied as exc:  # e.g. a national form (the county applies), another's district form
                 errors["template"] = exc.message
                 status = 403
             except ServiceError as exc:
@@ -237,6 +246,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("documents:import_detail", pk=item.pk)
         status = status if status != 200 else 400
+    selected = next((t for t in templates if f"{t.code}@{t.version}" == form["template"]), None)
     return render(
         request,
         "documents/import_upload.html",
@@ -247,6 +257,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "years": list(range(this_year + 1, this_year - 6, -1)),
             "recent": word_imports_visible_to(request.user)[:10],
+            "district": district,
+            "cluster_optional": any(t.subject == "district" for t in templates),
+            "district_chosen": selected is not None and selected.subject == "district",
+            "cluster_forms": cluster_forms,
         },
         status=status,
     )

@@ -133,7 +133,7 @@ def test_a_post_without_a_file_asks_for_one(world: Any) -> None:
     assert response.status_code == 400 and "请选择填好的 Word（.docx）文件。" in response.content.decode()
 
 
-@pytest.mark.parametrize("role", ["district", "city_staff", "ministry", "expert", "evaluator"])
+@pytest.mark.parametrize("role", ["city_staff", "ministry", "expert", "evaluator"])
 def test_users_who_do_not_fill_forms_are_refused_the_import(world: Any, role: str) -> None:
     client = _client(world.users_by_role()[role])
     assert client.get(reverse("documents:import_upload")).status_code == 403
