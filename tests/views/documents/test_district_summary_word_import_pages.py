@@ -88,3 +88,11 @@ def test_another_district_an_operator_and_the_no_access_user_get_404_on_the_dist
             assert client.post(reverse(name, args=[item.pk])).status_code == 404
         assert "区级总结.docx" not in client.get(reverse("documents:import_upload")).content.decode()
     assert not Filing.objects.exists() and WordImport.objects.get().status == "preview"
+
+
+def test_the_menu_links_word_import_for_the_district_and_the_operator_but_not_the_city(world: Any) -> None:
+    link = f'href="{reverse("documents:import_upload")}">Word 导入</a>'
+    home = reverse("core:home")
+    assert link in _client(world.district).get(home).content.decode()
+    assert link in _client(world.operator).get(home).content.decode()
+    assert link not in _client(world.city_staff).get(home).content.decode()
