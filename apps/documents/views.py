@@ -25,6 +25,7 @@ from apps.filings.definitions import load_template
 from apps.filings.definitions.types import APPLICANT, FILLED_BY_PARTIES
 from apps.filings.formdata import display
 from apps.filings.selectors import clusters_fillable_by, district_fillable_by, filings_visible_to
+from apps.filings.subject_choice import choose_subject, subject_context
 
 from . import permissions, services
 from .bundle import EvidenceError
@@ -203,21 +204,19 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     # directly is refused by word_import_upload with the reason.
     templates = services.importable_templates_for(request.user)
     district = district_fillable_by(request.user)
-    cluster_forms = any(t.subject != "district" for t in templates)
     this_year = timezone.localdate().year
     form = {"cluster": "", "template": request.GET.get("template", "").strip(), "year": str(this_year)}
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
-        cluster = next((c for c in clusters if str(c.pk) == form["cluster"]), None)
+        # Among every importable form: one the user may not import is refused by the service.
+        choice = choose_subject(form, services.importable_templates(), clusters, district)
+        chosen, district_level, cluster = choice.template, choice.district_level, choice.cluster
         code, _, version = form["template"].partition("@")
-        chosen = next((t for t in services.importable_templates() if t.code == code and t.version == version), None)
-        district_level = chosen is not None and chosen.subject == "district"
         upload = request.FILES.get("file")
-        if chosen is not None and district_level and district is not None and form["cluster"]:
-            place = district.region_name or district.name
-            errors["cluster"] = f"《{chosen.title}》是区级表单，为本区（{place}）整体填写，不选择集群，请将“集群”留空。"
+        if choice.cluster_error:
+            errors["cluster"] = choice.cluster_error
             form["cluster"] = ""
         elif cluster is None and not district_level:
             errors["cluster"] = "请选择本机构运营的集群。"
@@ -246,7 +245,6 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("documents:import_detail", pk=item.pk)
         status = status if status != 200 else 400
-    selected = next((t for t in templates if f"{t.code}@{t.version}" == form["template"]), None)
     return render(
         request,
         "documents/import_upload.html",
@@ -257,10 +255,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "years": list(range(this_year + 1, this_year - 6, -1)),
             "recent": word_imports_visible_to(request.user)[:10],
-            "district": district,
-            "cluster_optional": any(t.subject == "district" for t in templates),
-            "district_chosen": selected is not None and selected.subject == "district",
-            "cluster_forms": cluster_forms,
+            **subject_context(templates, form["template"], district),
         },
         status=status,
     )

@@ -26,6 +26,7 @@ from . import evidence as ev
 from .definitions import Issue, TemplateNotFound, current_templates
 from .models import ApplicantKind, Filing, FilingStatus
 from .selectors import clusters_fillable_by, district_fillable_by, evidence_visible_to, filings_visible_to
+from .subject_choice import choose_subject, subject_context
 
 
 def _require(decision: tuple[bool, str]) -> None:
@@ -76,15 +77,12 @@ def filing_new(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
-        cluster = next((c for c in clusters if str(c.pk) == form["cluster"]), None)
+        # Among every current form: one of another applicant is refused by filing_create with the reason.
+        choice = choose_subject(form, current_templates(), clusters, district)
+        chosen, district_level, cluster = choice.template, choice.district_level, choice.cluster
         code, _, version = form["template"].partition("@")
-        chosen = next((t for t in current_templates() if t.code == code and t.version == version), None)
-        district_level = chosen is not None and chosen.subject == "district"
-        if chosen is not None and district_level and district is not None and form["cluster"]:
-            # A district-level form is the district's own: no cluster is offered for it, and one
-            # posted anyway is refused rather than silently dropped.
-            place = getattr(district, "region_name", "") or getattr(district, "name", "") or "本区"
-            errors["cluster"] = f"《{chosen.title}》是区级表单，为本区（{place}）整体填写，不选择集群，请将“集群”留空。"
+        if choice.cluster_error:  # a district-level form is the district's own, without a cluster
+            errors["cluster"] = choice.cluster_error
             form["cluster"] = ""
         elif cluster is None and not district_level:
             errors["cluster"] = (
@@ -113,7 +111,6 @@ def filing_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"已新建《{filing.template_title}》，填写内容会自动保存。")
                 return redirect("filings:edit", pk=filing.pk)
         status = status if status != 200 else 400
-    selected = next((t for t in templates if f"{t.code}@{t.version}" == form["template"]), None)
     return render(
         request,
         "filings/new.html",
@@ -124,12 +121,7 @@ def filing_new(request: HttpRequest) -> HttpResponse:
             "errors": errors,
             "years": list(range(this_year + 1, this_year - 6, -1)),
             "is_county": applicant == ApplicantKind.COUNTY,
-            "district": district,
-            "cluster_optional": any(t.subject == "district" for t in templates),
-            # The cluster field is left out for a district-level form (区级表单) and when every
-            # form offered is one; the page script hides/shows it as the chosen form changes.
-            "district_chosen": selected is not None and selected.subject == "district",
-            "cluster_forms": any(t.subject != "district" for t in templates),
+            **subject_context(templates, form["template"], district),
         },
         status=status,
     )
